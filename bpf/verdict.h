@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * verdict.h - counting and rate arithmetic shared by the guard's programs.
+ *
+ * Every verdict goes through count_pass() or count_drop(), so each packet
+ * the program sees lands in exactly one counter of mxguard_stats.
+ */
+#ifndef MXG_BPF_VERDICT_H
+#define MXG_BPF_VERDICT_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "maps.h"
+
+#define NSEC_PER_SEC 1000000000ULL
+
+static __always_inline void count(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&mxguard_stats, &idx);
+
+	if (v)
+		*v += 1;
+}
+
+static __always_inline int count_pass(__u32 idx)
+{
+	count(idx);
+	return XDP_PASS;
+}
+
+/*
+ * count_drop - drop in enforce mode; in monitor mode count the same reason
+ * in the would-drop range and pass.
+ */
+static __always_inline int count_drop(__u32 idx, __u32 mode)
+{
+	if (mode == MXG_MODE_MONITOR) {
+		count(idx + MXG_CNT_MONITOR_OFFSET);
+		return XDP_PASS;
+	}
+	count(idx);
+	return XDP_DROP;
+}
+
+/*
+ * gcra_admit - one step of a token bucket kept as a theoretical arrival
+ * time. Returns 1 and advances *tat when a token is free, 0 otherwise.
+ * A burst of 0 acts as 1; rate must be non-zero.
+ */
+static __always_inline int gcra_admit(__u64 *tat, __u64 now, __u32 rate,
+				      __u32 burst)
+{
+	__u64 interval = NSEC_PER_SEC / rate;
+	__u64 t = *tat;
+
+	if (burst == 0)
+		burst = 1;
+	if (t < now)
+		t = now;
+	t += interval;
+	if (t - now > interval * burst)
+		return 0;
+	*tat = t;
+	return 1;
+}
+
+#endif /* MXG_BPF_VERDICT_H */
