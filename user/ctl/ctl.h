@@ -63,6 +63,9 @@ int is_prefix(const char *arg, const char *word);
  */
 int ctl_open_guard(struct guard *g);
 
+/* ctl_check_ifname - report a name no interface can have; exit code. */
+int ctl_check_ifname(const char *ifname);
+
 /* ctl_lock - take the interface lock or report why not; exit code. */
 int ctl_lock(struct guard *g);
 
@@ -76,5 +79,13 @@ int do_limit(int argc, char **argv);
 int do_stats(int argc, char **argv);
 int do_prog(int argc, char **argv);
 int do_why(int argc, char **argv);
+int do_daemon(int argc, char **argv);
+
+/*
+ * ctl_daemon_request - one request to the mxguardd guarding ifname; the
+ * return values of ctl_request().
+ */
+int ctl_daemon_request(const char *ifname, uint32_t type, const char *arg,
+		       uint32_t *code, char **response);
 
 #endif /* MXG_CTL_H */

@@ -90,8 +90,14 @@ int cmd_select(const struct cmd *cmds, int argc, char **argv,
 	const struct cmd *match = NULL;
 	int i;
 
-	if (argc < 1)
-		return help(argc, argv);
+	/* an OBJECT without a COMMAND is a usage error, after the help */
+	if (argc < 1) {
+		if (json_output)
+			p_err("missing command; try '%s help'", bin_name);
+		else
+			help(argc, argv);
+		return EXIT_USAGE;
+	}
 	for (i = 0; cmds[i].name; i++) {
 		if (!strcmp(argv[0], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);
@@ -157,6 +163,17 @@ int ctl_open_guard(struct guard *g)
 	return EXIT_OK;
 }
 
+int ctl_check_ifname(const char *ifname)
+{
+	char dir[GUARD_DIR_MAX];
+
+	if (guard_pin_dir(ifname, dir, sizeof(dir)) == 0)
+		return EXIT_OK;
+	p_err("invalid interface name '%s': expected 1 to %d characters without '/', ':' or blanks",
+	      ifname, IF_NAMESIZE - 1);
+	return EXIT_USAGE;
+}
+
 int ctl_lock(struct guard *g)
 {
 	int err = guard_lock(g);
@@ -178,7 +195,7 @@ static int do_help(int argc, char **argv)
 		"Usage: %s [OPTIONS] OBJECT { COMMAND | help }\n"
 		"       %s version\n"
 		"\n"
-		"       OBJECT := { block | allow | limit | stats | why | prog }\n"
+		"       OBJECT := { block | allow | limit | stats | why | prog | daemon }\n"
 		"       OPTIONS := { -i IFACE | -c FILE | -j | -p | -d | -f | -V | -h }\n"
 		"\n"
 		"  -i IFACE  interface to work on (needed when several are guarded)\n"
@@ -216,6 +233,7 @@ static const struct cmd objects[] = {
 	{ "stats", do_stats },
 	{ "why", do_why },
 	{ "prog", do_prog },
+	{ "daemon", do_daemon },
 	{ "version", do_version },
 	{ 0 }
 };
@@ -271,8 +289,13 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (opt_ifname && ctl_check_ifname(opt_ifname))
+		return EXIT_USAGE;
 	if (argc < 1) {
-		do_help(0, NULL);
+		if (json_output)
+			p_err("missing OBJECT; try '%s help'", bin_name);
+		else
+			do_help(0, NULL);
 		return EXIT_USAGE;
 	}
 

@@ -5,9 +5,11 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
 #include "ctl.h"
+#include "ctlproto.h"
 #include "limits.h"
 #include "util.h"
 
@@ -27,6 +29,7 @@ struct why {
 	uint64_t seen_ago_sec;
 	const char *verdict;
 	const char *reason;
+	char *daemon;		/* the daemon's JSON answer, or NULL */
 };
 
 static void read_bucket(struct guard *g, struct why *w)
@@ -65,6 +68,22 @@ static void read_seen(struct guard *g, struct why *w)
 		return;
 	w->seen = 1;
 	w->seen_ago_sec = t < w->now ? (w->now - t) / NSEC_PER_SEC : 0;
+}
+
+/* ask_daemon - the evidence mxguardd holds for the source, if it runs. */
+static void ask_daemon(struct why *w, const char *ifname, const char *addr)
+{
+	uint32_t code;
+	char *resp;
+
+	if (ctl_daemon_request(ifname, json_output ? CTL_WHY : CTL_WHY_TEXT, addr,
+			       &code, &resp))
+		return;
+	if (code) {
+		free(resp);
+		return;
+	}
+	w->daemon = resp;
 }
 
 static void decide(struct why *w)
@@ -149,6 +168,11 @@ static void print_json(const struct why *w, const char *ifname)
 		json_uint(jw, w->seen_ago_sec);
 	else
 		json_null(jw);
+	json_name(jw, "daemon");
+	if (w->daemon)
+		json_raw(jw, w->daemon);
+	else
+		json_null(jw);
 	json_end_object(jw);
 	json_done();
 }
@@ -196,6 +220,10 @@ static void print_plain(const struct why *w, const char *ifname)
 	printf("  guarded ports: %s; mode %s\n",
 	       ports_format(&w->lim, ports, sizeof(ports)),
 	       w->lim.mode == MXG_MODE_MONITOR ? "monitor" : "enforce");
+	if (w->daemon)
+		fputs(w->daemon, stdout);
+	else
+		printf("  daemon: not running; the maps above are all there is\n");
 }
 
 int do_why(int argc, char **argv)
@@ -238,11 +266,13 @@ int do_why(int argc, char **argv)
 	read_bucket(&g, &w);
 	read_seen(&g, &w);
 	decide(&w);
+	ask_daemon(&w, g.ifname, argv[0]);
 
 	if (json_output)
 		print_json(&w, g.ifname);
 	else
 		print_plain(&w, g.ifname);
+	free(w.daemon);
 	guard_close(&g);
 	return EXIT_OK;
 }

@@ -433,7 +433,7 @@ static const struct cfg_key cfg_keys[] = {
 	{ "dnsbl_event_rate", parse_u32, FIELD(dnsbl_event_rate), 1, 100000, "200" },
 	{ "state_file", parse_path, FIELD(state_file), 0, sizeof(((struct cfg *)0)->state_file), CFG_DEFAULT_STATE },
 	{ "state_interval", parse_dur, FIELD(state_interval), 1, DAY, "1m" },
-	{ "control_socket", parse_path, FIELD(control_socket), 0, sizeof(((struct cfg *)0)->control_socket), CFG_DEFAULT_SOCKET },
+	{ "control_socket", parse_path, FIELD(control_socket), 0, sizeof(((struct cfg *)0)->control_socket), "" },
 	{ "block_max", parse_size, FIELD(sizes.block4), 1, 16777216, "262144" },
 	{ "block6_max", parse_size, FIELD(sizes.block6), 1, 16777216, "65536" },
 	{ "range_max", parse_size, FIELD(sizes.bnet), 1, 1048576, "16384" },

@@ -20,7 +20,6 @@
 
 #define CFG_DEFAULT_PATH "/etc/mxguard/mxguard.conf"
 #define CFG_DEFAULT_STATE "/var/lib/mxguard/state.gz"
-#define CFG_DEFAULT_SOCKET "/run/mxguard/mxguardd.sock"
 #define CFG_MAX_LIST 256
 
 struct cfg {
@@ -64,7 +63,7 @@ struct cfg {
 	/* daemon */
 	char state_file[4096];
 	uint64_t state_interval;	/* seconds between state writes */
-	char control_socket[108];
+	char control_socket[108];	/* "": /run/mxguard/IFACE.sock */
 };
 
 /* Reports one configuration error ("file:line: message"). */

@@ -209,6 +209,12 @@ void json_null(struct json *j)
 	fputs("null", j->out);
 }
 
+void json_raw(struct json *j, const char *text)
+{
+	json_sep(j);
+	fputs(text, j->out);
+}
+
 void json_finish(struct json *j)
 {
 	fputc('\n', j->out);

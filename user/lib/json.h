@@ -37,6 +37,8 @@ void json_int(struct json *j, int64_t v);
 void json_double(struct json *j, double v);
 void json_bool(struct json *j, int v);
 void json_null(struct json *j);
+/* json_raw - a value that is already a JSON document (from the daemon). */
+void json_raw(struct json *j, const char *text);
 /* End the document with a newline. */
 void json_finish(struct json *j);
 
