@@ -55,7 +55,9 @@ bg() {
 
 t_cleanup() {
 	local pid ns ifc
+	# a shell function started with & runs in a subshell: end its children
 	for pid in "${T_PIDS[@]}"; do
+		pkill -TERM -P "$pid" 2>/dev/null
 		kill "$pid" 2>/dev/null
 	done
 	for pid in "${T_PIDS[@]}"; do
@@ -98,7 +100,10 @@ netns_pair() {
 
 # client_addr ADDR/LEN - give the client one more source address
 client_addr() {
-	ip -n "$NS_C" addr add "$1" dev "$IF_C" nodad
+	case $1 in
+	*:*) ip -n "$NS_C" addr add "$1" dev "$IF_C" nodad ;;
+	*) ip -n "$NS_C" addr add "$1" dev "$IF_C" ;;
+	esac
 }
 
 in_srv() { nsenter --net="/run/netns/$NS_S" "$@"; }

@@ -15,32 +15,23 @@
 
 #define DAEMON_TIMEOUT_MS 5000
 
-static void ignore_report(const char *msg, void *arg)
-{
-}
-
 /*
  * ctl_daemon_socket - the control socket of the daemon guarding ifname:
- * control_socket from the configuration when it is set there.
+ * control_socket from the configuration file when it sets one.
  */
 static int ctl_daemon_socket(const char *ifname, char *buf, size_t len)
 {
-	struct cfg *c = malloc(sizeof(*c));
-	int err;
+	const char *path = opt_config ? opt_config : CFG_DEFAULT_PATH;
+	char value[256];
 
-	if (!c)
-		return -ENOMEM;
-	err = cfg_load(c, opt_config ? opt_config : CFG_DEFAULT_PATH, !!opt_config,
-		       ignore_report, NULL);
-	if (!err && c->control_socket[0]) {
-		copy_str(buf, c->control_socket, len);
-		err = strlen(c->control_socket) >= len ? -ENAMETOOLONG : 0;
-	} else {
-		err = ctl_socket_path(ifname, buf, len);
+	if (cfg_peek(path, "control_socket", value, sizeof(value)) == 0 &&
+	    value[0]) {
+		if (strlen(value) >= len)
+			return -ENAMETOOLONG;
+		copy_str(buf, value, len);
+		return 0;
 	}
-	cfg_free(c);
-	free(c);
-	return err;
+	return ctl_socket_path(ifname, buf, len);
 }
 
 /* selected_ifname - -i, or the only guarded interface; NULL on error. */

@@ -664,6 +664,33 @@ void cfg_write_effective(const struct cfg *c, FILE *f)
 	}
 }
 
+int cfg_peek(const char *path, const char *key, char *buf, size_t len)
+{
+	char *line = NULL, *k, *eq;
+	size_t cap = 0;
+	int err = -ENOENT;
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (getline(&line, &cap, f) >= 0) {
+		strip_comment(line);
+		eq = strchr(line, '=');
+		if (!eq)
+			continue;
+		*eq = '\0';
+		k = str_trim(line);
+		if (strcmp(k, key))
+			continue;
+		copy_str(buf, str_trim(eq + 1), len);
+		err = 0;
+	}
+	free(line);
+	fclose(f);
+	return err;
+}
+
 int cfg_is_allowed(const struct cfg *c, const struct mxg_prefix *addr)
 {
 	size_t i;

@@ -90,6 +90,13 @@ void cfg_free(struct cfg *c);
  */
 void cfg_write_effective(const struct cfg *c, FILE *f);
 
+/*
+ * cfg_peek - the raw value of one key in path, without checking the rest
+ * of the file (the CLI finds the daemon's socket even in a file the daemon
+ * would reject). 0, -ENOENT when the key is not set, or -errno.
+ */
+int cfg_peek(const char *path, const char *key, char *buf, size_t len);
+
 /* cfg_is_allowed - 1 when addr falls in the configured allow list. */
 int cfg_is_allowed(const struct cfg *c, const struct mxg_prefix *addr);
 
