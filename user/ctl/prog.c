@@ -80,6 +80,9 @@ static int do_prog_attach(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	o.ifname = argv[0];
+	ret = ctl_check_ifname(o.ifname);
+	if (ret)
+		return ret;
 	ret = parse_attach_args(argc - 1, argv + 1, &o);
 	if (ret)
 		return ret;
@@ -134,6 +137,8 @@ static int do_prog_detach(int argc, char **argv)
 		p_err("expected 'prog detach IFACE'");
 		return EXIT_USAGE;
 	}
+	if (ctl_check_ifname(argv[0]))
+		return EXIT_USAGE;
 	err = loader_detach(argv[0]);
 	if (err == -ENOENT) {
 		p_err("the guard is not attached to '%s'", argv[0]);

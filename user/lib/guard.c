@@ -8,6 +8,7 @@
  * program skips a trie whose count in mxguard_meta is zero, so a count is
  * raised before an insert and lowered after a delete.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -50,9 +51,32 @@ struct slot {
 	} key;
 };
 
+/*
+ * ifname_valid - the kernel's dev_valid_name() rules. They also keep a
+ * name from leaving MXG_PIN_ROOT: ".." would make the pin directory
+ * /sys/fs/bpf itself, whose pins 'prog detach' would then unlink.
+ */
+static int ifname_valid(const char *name)
+{
+	const char *c;
+
+	if (!*name || !strcmp(name, ".") || !strcmp(name, ".."))
+		return 0;
+	for (c = name; *c; c++)
+		if (*c == '/' || *c == ':' || isspace((unsigned char)*c))
+			return 0;
+	return 1;
+}
+
 int guard_pin_dir(const char *ifname, char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "%s/%s", MXG_PIN_ROOT, ifname);
+	int n;
+
+	if (strlen(ifname) >= IF_NAMESIZE)
+		return -ENAMETOOLONG;
+	if (!ifname_valid(ifname))
+		return -EINVAL;
+	n = snprintf(buf, len, "%s/%s", MXG_PIN_ROOT, ifname);
 
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }

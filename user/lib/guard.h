@@ -58,7 +58,10 @@ struct guard {
 typedef int (*guard_walk_fn)(const struct mxg_prefix *p,
 			     const struct mxg_entry *e, void *arg);
 
-/* guard_pin_dir - MXG_PIN_ROOT/IFNAME into buf; -ENAMETOOLONG or 0. */
+/*
+ * guard_pin_dir - MXG_PIN_ROOT/IFNAME into buf; 0, -ENAMETOOLONG, or
+ * -EINVAL for a name the kernel would not give an interface ("..", "a/b").
+ */
 int guard_pin_dir(const char *ifname, char *buf, size_t len);
 
 /*
