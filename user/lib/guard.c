@@ -306,10 +306,14 @@ int guard_entry_get(struct guard *g, enum guard_list l,
 		/*
 		 * A trie lookup returns the longest covering entry, so first
 		 * prove that this exact prefix is stored: an insert with
-		 * BPF_NOEXIST fails with EEXIST only on an exact match.
+		 * BPF_NOEXIST fails with EEXIST only on an exact match. The
+		 * probe is a copy of the entry that covers the prefix now (or
+		 * an expired one when none does), so a packet that meets it
+		 * in the moment before it is deleted gets the same verdict.
 		 */
 		struct mxg_entry probe = { .expires_ns = 1 };
 
+		bpf_map_lookup_elem(g->fd[s.map], &s.key, &probe);
 		err = bpf_map_update_elem(g->fd[s.map], &s.key, &probe,
 					  BPF_NOEXIST);
 		if (!err) {
