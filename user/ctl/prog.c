@@ -169,9 +169,11 @@ static void show_one(const char *ifname)
 	char ports[96] = "";
 	const char *mode = "?";
 	struct guard g;
+	int pinned = 0;
 
 	loader_status(ifname, &st);
 	if (guard_open(&g, ifname) == 0) {
+		pinned = 1;
 		if (guard_limits_read(&g, &lim) == 0) {
 			mode = lim.mode == MXG_MODE_MONITOR ? "monitor" : "enforce";
 			ports_format(&lim, ports, sizeof(ports));
@@ -192,9 +194,13 @@ static void show_one(const char *ifname)
 		json_end_object(jw);
 		return;
 	}
-	if (!st.attached) {
+	if (!st.attached && pinned) {
 		printf("%s: not attached (maps pinned under %s/%s)\n", ifname,
 		       MXG_PIN_ROOT, ifname);
+		return;
+	}
+	if (!st.attached) {
+		printf("%s: not attached\n", ifname);
 		return;
 	}
 	printf("%s: xdp %s, prog id %u, link id %u, %s, ports %s\n", ifname,

@@ -257,6 +257,7 @@ int loader_attach(const struct loader_opts *o, int *generic)
 	char dir[GUARD_DIR_MAX], path[PATH_MAX];
 	struct mxguard *skel = NULL;
 	int ifindex, link_fd = -1, err, new_limits, new_meta, prog_fd;
+	int new_dir = 0;
 
 	ifindex = if_nametoindex(o->ifname);
 	if (!ifindex) {
@@ -271,7 +272,9 @@ int loader_attach(const struct loader_opts *o, int *generic)
 	err = guard_pin_dir(o->ifname, dir, sizeof(dir));
 	if (err)
 		return err;
-	if (mkdir(dir, 0700) && errno != EEXIST)
+	if (mkdir(dir, 0700) == 0)
+		new_dir = 1;
+	else if (errno != EEXIST)
 		return -errno;
 
 	/* an old link: live means attached already, defunct is removed */
@@ -289,14 +292,16 @@ int loader_attach(const struct loader_opts *o, int *generic)
 	}
 	err = check_foreign(o->ifname, ifindex);
 	if (err)
-		return err;
+		goto out_remove_pins;
 
 	/* load with the pins: maps that exist keep their entries */
 	new_limits = !path_exists(dir, MXG_MAP_LIMITS);
 	new_meta = !path_exists(dir, MXG_MAP_META);
 	skel = open_and_load(dir, &o->sizes, o->bench_random_src);
-	if (!skel)
-		return -errno;
+	if (!skel) {
+		err = -errno;
+		goto out_remove_pins;
+	}
 	err = write_initial_state(skel, o, new_limits, new_meta);
 	if (err)
 		goto out_destroy;
@@ -337,6 +342,14 @@ out_close_link:
 	close(link_fd);
 out_destroy:
 	mxguard__destroy(skel);
+out_remove_pins:
+	/*
+	 * Pins this call made would leave an interface that looks guarded
+	 * but is not, and 'mxguard' without -i would ask which one to use.
+	 * Maps that existed before are kept with their entries.
+	 */
+	if (err && new_dir)
+		loader_detach(o->ifname);
 	return err;
 }
 
