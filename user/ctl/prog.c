@@ -95,7 +95,7 @@ static int do_prog_attach(int argc, char **argv)
 	}
 	if (err == -ENODEV || err == -ENOENT) {
 		p_err("no interface named '%s'", o.ifname);
-		return EXIT_USAGE;
+		return EXIT_RUNTIME;
 	}
 	if (err) {
 		p_err("failed to attach the guard to '%s': %s", o.ifname,
