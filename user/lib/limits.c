@@ -64,16 +64,27 @@ static int parse_ports(struct mxg_limits *lim, const char *value, char *err,
 		       size_t errlen)
 {
 	__u16 ports[MXG_MAX_PORTS];
-	char *copy, *tok, *save;
+	char *copy, *tok, *rest;
 	int n = 0, i, j, ret = 0;
 
 	copy = strdup(value);
 	if (!copy)
 		return -ENOMEM;
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	/* strsep, not strtok: "25,,465" and "25," hold an empty port */
+	rest = copy;
+	while ((tok = strsep(&rest, ",")) != NULL) {
 		char *t = str_trim(tok);
 		uint64_t v;
 
+		if (!*t && !rest && n == 0)
+			break;	/* the whole value is blank */
+		if (!*t) {
+			snprintf(err, errlen,
+				 "invalid ports '%s': empty entry; expected ports separated by single commas",
+				 value);
+			ret = -EINVAL;
+			goto out;
+		}
 		if (parse_u64(t, 1, 65535, &v)) {
 			snprintf(err, errlen,
 				 "invalid port '%s' in '%s': expected a number from 1 to 65535",
