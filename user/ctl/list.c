@@ -90,6 +90,10 @@ static int parse_req(enum guard_list l, int argc, char **argv,
 				return -EINVAL;
 			}
 			r->has_reason = 1;
+		} else if ((is_prefix(kw, "ttl") && r->has_ttl) ||
+			   (is_prefix(kw, "reason") && r->has_reason)) {
+			snprintf(err, errlen, "'%s' is given twice", kw);
+			return -EINVAL;
 		} else {
 			snprintf(err, errlen,
 				 "unexpected '%s': expected %s", kw,
@@ -204,9 +208,9 @@ static int do_list_add(enum guard_list l, int argc, char **argv)
 		json_end_object(jw);
 		json_done();
 	} else {
-		printf("%s %s %s (expires: %s)\n", created ? "added" : "updated",
-		       buf, l == GUARD_BLOCK ? "to the blocklist" : "to the allowlist",
-		       exp);
+		printf("%s %s %s the %s (expires: %s)\n",
+		       created ? "added" : "updated", buf, created ? "to" : "in",
+		       list_word(l), exp);
 	}
 out_close:
 	guard_close(&g);
@@ -503,8 +507,10 @@ static int read_import(enum guard_list l, const char *path, FILE *f,
 			p_err("%s:%zu: %s", path, lineno, err);
 	}
 	if (ferror(f)) {
+		int read_err = errno ? -errno : -EIO;
+
 		free(reqs);
-		return -EIO;
+		return read_err;
 	}
 	if (bad) {
 		if (bad > 10)
@@ -573,8 +579,8 @@ static int do_list_import(enum guard_list l, int argc, char **argv)
 			json_end_object(jw);
 			json_done();
 		} else {
-			printf("imported %zu entries into the %s: %zu added, %zu updated\n",
-			       n, list_word(l), added, updated);
+			printf("imported %zu entr%s into the %s: %zu added, %zu updated\n",
+			       n, n == 1 ? "y" : "ies", list_word(l), added, updated);
 		}
 	}
 out_close:
