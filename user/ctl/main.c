@@ -92,10 +92,9 @@ int cmd_select(const struct cmd *cmds, int argc, char **argv,
 
 	/* an OBJECT without a COMMAND is a usage error, after the help */
 	if (argc < 1) {
-		if (json_output)
-			p_err("missing command; try '%s help'", bin_name);
-		else
+		if (!json_output)
 			help(argc, argv);
+		p_err("missing COMMAND after '%s'", *(argv - 1));
 		return EXIT_USAGE;
 	}
 	for (i = 0; cmds[i].name; i++) {
@@ -292,10 +291,9 @@ int main(int argc, char **argv)
 	if (opt_ifname && ctl_check_ifname(opt_ifname))
 		return EXIT_USAGE;
 	if (argc < 1) {
-		if (json_output)
-			p_err("missing OBJECT; try '%s help'", bin_name);
-		else
+		if (!json_output)
 			do_help(0, NULL);
+		p_err("missing OBJECT; try '%s help'", bin_name);
 		return EXIT_USAGE;
 	}
 
