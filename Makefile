@@ -74,7 +74,7 @@ endif
 
 .DELETE_ON_ERROR:
 .PHONY: all check selftests install uninstall clean help deps demo bench \
-	check-kernels
+	check-kernels kernels-progs
 
 all: $(PROGRAMS)
 
@@ -155,13 +155,28 @@ $(TEST_PROGS): $(TEST_OBJS) $(LIB) $(BPF_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(TEST_OBJS) $(LIB) $(LDLIBS)
 
+# Static runners for selftests/kernels/run.sh, which boots each kernel with
+# nothing but an initramfs; Debian ships every library as an archive.
+KMATRIX_PROGS := $(OUTPUT)/selftests/test_progs.static \
+	$(OUTPUT)/selftests/veth_native.static
+
+$(OUTPUT)/selftests/test_progs.static: $(TEST_OBJS) $(LIB) $(BPF_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -static -o $@ $(TEST_OBJS) $(LIB) $(LDLIBS)
+
+$(OUTPUT)/selftests/veth_native.static: $(OUTPUT)/obj/selftests/kernels/veth_native.o $(LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -static -o $@ $< $(LIB) $(LDLIBS)
+
+kernels-progs: $(KMATRIX_PROGS)
+
 selftests: all $(TEST_PROGS)
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all selftests
 	$(Q)OUTPUT=$(OUTPUT) selftests/run.sh $(TESTS)
 
-check-kernels: selftests
+check-kernels: kernels-progs
 	$(Q)OUTPUT=$(OUTPUT) selftests/kernels/run.sh
 
 demo: deps
@@ -201,4 +216,5 @@ clean:
 	$(call msg,CLEAN,$(OUTPUT))
 	$(Q)rm -rf $(OUTPUT)
 
--include $(LIB_OBJS:.o=.d) $(CTL_OBJS:.o=.d) $(DAEMON_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(CTL_OBJS:.o=.d) $(DAEMON_OBJS:.o=.d) $(TEST_OBJS:.o=.d) \
+	$(OUTPUT)/obj/selftests/kernels/veth_native.d
