@@ -128,6 +128,7 @@ static int apply_req(struct guard *g, enum guard_list l,
 		     const struct list_req *r, int *created)
 {
 	uint64_t now = now_boot_ns();
+	int live = 0, err;
 	struct mxg_entry old, e = {
 		.added_ns = now,
 		.reason = l == GUARD_BLOCK ? r->reason : MXG_REASON_NONE,
@@ -141,8 +142,13 @@ static int apply_req(struct guard *g, enum guard_list l,
 	    !guard_entry_expired(&old, now)) {
 		e.added_ns = old.added_ns;
 		e.hits = old.hits;
+		live = 1;
 	}
-	return guard_entry_put(g, l, &r->prefix, &e, created);
+	err = guard_entry_put(g, l, &r->prefix, &e, created);
+	/* replacing an expired entry, which no list shows, is an add */
+	if (!err)
+		*created = !live;
+	return err;
 }
 
 static int put_error(struct guard *g, enum guard_list l,
@@ -314,6 +320,7 @@ static int row_cmp(const void *a, const void *b)
 
 static int collect_rows(struct guard *g, enum guard_list l, struct row_set *s)
 {
+	size_t i, unique;
 	int err;
 
 	memset(s, 0, sizeof(*s));
@@ -325,6 +332,16 @@ static int collect_rows(struct guard *g, enum guard_list l, struct row_set *s)
 		return EXIT_RUNTIME;
 	}
 	qsort(s->rows, s->n, sizeof(*s->rows), row_cmp);
+
+	/*
+	 * The kernel restarts a hash or trie walk from its first key when
+	 * the key in hand was deleted meanwhile, so a walk during deletes
+	 * can return an entry twice. Keep one of each.
+	 */
+	for (i = 0, unique = 0; i < s->n; i++)
+		if (!unique || row_cmp(&s->rows[unique - 1], &s->rows[i]))
+			s->rows[unique++] = s->rows[i];
+	s->n = unique;
 	return EXIT_OK;
 }
 
