@@ -55,6 +55,20 @@ struct cursor {
 };
 
 /*
+ * be16_len - a 16-bit big-endian length, bounded for the verifier. The
+ * verifiers of Linux 6.1 and 6.12 lose the range of a byte-swapped value,
+ * and then refuse to add it to a packet pointer; the empty asm keeps clang
+ * from dropping the mask that restores the range.
+ */
+static __always_inline __u32 be16_len(__be16 v)
+{
+	__u32 x = bpf_ntohs(v);
+
+	asm volatile("" : "+r"(x));
+	return x & 0xffff;
+}
+
+/*
  * struct pkt - what the guard needs from a frame.
  *
  * l4_len is the TCP length the IP header claims (not what the frame holds,
@@ -119,7 +133,7 @@ static __always_inline int parse_ipv4(struct cursor *c, struct pkt *p)
 	hlen = ip->ihl * 4;
 	if (c->pos + hlen > c->end)
 		return -MXG_CNT_PASS_TRUNCATED;
-	tot = bpf_ntohs(ip->tot_len);
+	tot = be16_len(ip->tot_len);
 	if (tot < hlen || c->pos + tot > c->end)
 		return -MXG_CNT_PASS_BAD_HEADER;
 
@@ -163,7 +177,7 @@ static __always_inline int parse_ipv6(struct cursor *c, struct pkt *p)
 	/* A zero payload length means a jumbogram, which a mail peer never sends. */
 	if (ip6->payload_len == 0)
 		return -MXG_CNT_PASS_BAD_HEADER;
-	payload_end = (void *)(ip6 + 1) + bpf_ntohs(ip6->payload_len);
+	payload_end = (void *)(ip6 + 1) + be16_len(ip6->payload_len);
 	if (payload_end > c->end)
 		return -MXG_CNT_PASS_BAD_HEADER;
 
