@@ -211,7 +211,9 @@ static __always_inline int report_new_source(const struct pkt *p,
 	__builtin_memcpy(ev->addr, p->src, 16);
 	ev->dport = p->dport;
 	ev->family = p->family;
-	ev->held = first && lim->hold_first_syn;
+	/* the caller drops a held SYN, except in monitor mode */
+	ev->held = first && lim->hold_first_syn &&
+		   lim->mode != MXG_MODE_MONITOR;
 	ev->pad = 0;
 	bpf_ringbuf_submit(ev, 0);
 	count(MXG_CNT_EVENT_SENT);
