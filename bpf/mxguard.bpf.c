@@ -224,16 +224,23 @@ static __always_inline int report_new_source(const struct pkt *p,
 	return first;
 }
 
-static __always_inline int is_guarded_port(const struct mxg_limits *lim,
-					   __u16 port)
+/*
+ * guarded_port - 1 when port is guarded, 0 when it is not, and -1 when no
+ * port is set at all, which means the limits entry was never written.
+ */
+static __always_inline int guarded_port(const struct mxg_limits *lim,
+					__u16 port)
 {
+	__u16 any = 0;
 	int i;
 
 #pragma unroll
-	for (i = 0; i < MXG_MAX_PORTS; i++)
+	for (i = 0; i < MXG_MAX_PORTS; i++) {
 		if (lim->ports[i] == port && port != 0)
 			return 1;
-	return 0;
+		any |= lim->ports[i];
+	}
+	return any ? 0 : -1;
 }
 
 /* bench_randomize - overwrite the lookup source with a random one. */
@@ -329,7 +336,7 @@ int xdp_guard(struct xdp_md *ctx)
 	struct mxg_limits *lim;
 	struct pkt p = {};
 	__u32 key0 = 0;
-	int proto, err;
+	int proto, err, guarded;
 
 	/* link and network layers */
 	proto = parse_eth(&c);
@@ -362,7 +369,10 @@ int xdp_guard(struct xdp_md *ctx)
 	/* transport: a pure SYN to a guarded port, or nothing to do */
 	if ((p.tcp_flags & (TCPF_SYN | TCPF_ACK | TCPF_RST)) != TCPF_SYN)
 		return count_pass(MXG_CNT_PASS_OTHER);
-	if (!is_guarded_port(lim, p.dport))
+	guarded = guarded_port(lim, p.dport);
+	if (guarded < 0)
+		return count_pass(MXG_CNT_PASS_NO_CONFIG);
+	if (!guarded)
 		return count_pass(MXG_CNT_PASS_OTHER);
 
 	return guard_candidate(&p, lim);
