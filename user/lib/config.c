@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "config.h"
+#include "dnsbl.h"
 #include "limits.h"
 #include "util.h"
 
@@ -316,6 +317,15 @@ static int set_string(char **dst, const char *v)
 static int parse_dnsbl_sites(struct cfg *c, const struct cfg_key *k,
 			     const char *v, char *err, size_t errlen)
 {
+	struct dnsbl_site *sites;
+	size_t n;
+	int e;
+
+	/* checked here so a bad entry rejects the file; users parse it again */
+	e = dnsbl_sites_parse(v, &sites, &n, err, errlen);
+	if (e)
+		return e;
+	free(sites);
 	return set_string(&c->dnsbl_sites, v);
 }
 
