@@ -326,6 +326,38 @@ static __always_inline int guard_candidate(struct pkt *p,
 	return count_pass(MXG_CNT_PASS_CLEAN);
 }
 
+/*
+ * guard_hidden - an IPv6 packet whose transport lies beyond the extension
+ * headers the program walks. Linux still hands a SYN behind a long chain
+ * to TCP, so a banned source could hide its SYNs this way: such a packet
+ * is dropped when its source is banned (and not allowlisted), and passes
+ * with the ext_chain_too_long counter otherwise, as the parser fails open.
+ */
+static __always_inline int guard_hidden(const struct pkt *p)
+{
+	struct mxg_limits *lim;
+	struct mxg_meta *meta;
+	struct mxg_entry *e;
+	__u32 key0 = 0, v6_prefix;
+	__u64 now;
+
+	lim = bpf_map_lookup_elem(&mxguard_limits, &key0);
+	meta = bpf_map_lookup_elem(&mxguard_meta, &key0);
+	if (!lim || !meta || is_martian(p))
+		return count_pass(MXG_CNT_PASS_EXT_CHAIN);
+	now = bpf_ktime_get_boot_ns();
+	if (lookup_allow(p, meta, now))
+		return count_pass(MXG_CNT_PASS_EXT_CHAIN);
+	v6_prefix = lim->v6_prefix;
+	if (v6_prefix < 32 || v6_prefix > 128)
+		v6_prefix = 64;
+	e = lookup_block(p, meta, v6_prefix, now);
+	if (!e)
+		return count_pass(MXG_CNT_PASS_EXT_CHAIN);
+	__sync_fetch_and_add(&e->hits, 1);
+	return count_drop(MXG_CNT_DROP_EXT_CHAIN, lim->mode);
+}
+
 SEC("xdp")
 int xdp_guard(struct xdp_md *ctx)
 {
@@ -348,6 +380,8 @@ int xdp_guard(struct xdp_md *ctx)
 		proto = parse_ipv6(&c, &p);
 	else
 		return count_pass(MXG_CNT_PASS_OTHER);
+	if (proto == -MXG_CNT_PASS_EXT_CHAIN)
+		return guard_hidden(&p);
 	if (proto < 0)
 		return count_pass(-proto);
 	if (proto != IPPROTO_TCP)

@@ -170,7 +170,7 @@ enum {
 	MXG_CNT_PASS_EXT_CHAIN = 7,	/* IPv6 extension chain too long */
 	MXG_CNT_PASS_EXT_OPAQUE = 8,	/* ESP or unknown header hides TCP */
 	MXG_CNT_PASS_VLAN_DEPTH = 9,	/* more VLAN tags than parsed */
-	MXG_CNT_PASS_NO_CONFIG = 10,	/* limits entry missing */
+	MXG_CNT_PASS_NO_CONFIG = 10,	/* limits missing, or no port set */
 	MXG_CNT_PASS_MAX = 16,
 
 	/* drops; MXG_CNT_DROP_BLOCK + reason counts blocklist drops */
@@ -180,6 +180,7 @@ enum {
 	MXG_CNT_DROP_TINY_FRAG = 34,	/* RFC 1858 tiny or offset-1 fragment */
 	MXG_CNT_DROP_HOLD = 35,		/* first SYN held for a DNSBL lookup */
 	MXG_CNT_DROP_CONN_LIMIT = 36,
+	MXG_CNT_DROP_EXT_CHAIN = 37,	/* banned source behind a long IPv6 chain */
 	MXG_CNT_DROP_MAX = 40,
 
 	/* monitor mode: what would have been dropped, then passed */

@@ -80,6 +80,7 @@ static const char *const drop_names[] = {
 	[MXG_CNT_DROP_TINY_FRAG - MXG_CNT_DROP_SYN_RATE] = "tiny_fragment",
 	[MXG_CNT_DROP_HOLD - MXG_CNT_DROP_SYN_RATE] = "dnsbl_hold",
 	[MXG_CNT_DROP_CONN_LIMIT - MXG_CNT_DROP_SYN_RATE] = "conn_limit",
+	[MXG_CNT_DROP_EXT_CHAIN - MXG_CNT_DROP_SYN_RATE] = "ext_chain_blocked",
 };
 
 /* Blocklist drops, one per reason: "block_<reason>". */
