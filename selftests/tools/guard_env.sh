@@ -43,12 +43,17 @@ client_addrs() {
 	done
 }
 
-# listeners PORT... - accept TCP connections on the server, IPv4 and IPv6
+# listeners PORT... - accept TCP connections on the server, IPv4 and IPv6.
+# The listener's own PID goes to the cleanup list too: when python3 is a
+# version manager's shim, the PID that bg records may not be the listener.
 listeners() {
 	local out=$T_TMP/listen.$$.$RANDOM i
 	bg in_srv "$PYTHON" "$TOOLS/listen.py" "$@" > "$out" 2>&1
 	for i in $(seq 50); do
-		grep -q '^ready' "$out" && return 0
+		if grep -q '^ready' "$out"; then
+			T_PIDS+=("$(awk '/^ready/ { print $2 }' "$out")")
+			return 0
+		fi
 		sleep 0.1
 	done
 	cat "$out"

@@ -6,8 +6,9 @@ Usage: listen.py PORT...
 
 Listens on [::]:PORT with IPV6_V6ONLY off, so IPv4 clients arrive as
 mapped addresses, accepts every connection and closes it at once. Prints
-"ready" when every port listens, then runs until it is killed.
+"ready PID" when every port listens, then runs until it is killed.
 """
+import os
 import selectors
 import socket
 import sys
@@ -22,7 +23,7 @@ def main():
         s.bind(("::", int(port)))
         s.listen(128)
         sel.register(s, selectors.EVENT_READ)
-    print("ready", flush=True)
+    print("ready", os.getpid(), flush=True)
     while True:
         for key, _ in sel.select():
             try:
