@@ -3,10 +3,10 @@
 #
 # guard_attach.sh - attach and detach with real traffic.
 #
-# The guard attaches to a veth in native mode and 'prog show' says so; a
-# detach restores every connection a ban stopped and removes the pins; the
-# guard then attaches in generic mode, 'prog show' and the kernel say so,
-# and a ban drops there too.
+# The guard attaches to a veth in native mode, as 'prog show' and the
+# kernel report. A detach restores every connection a ban stopped and
+# removes the pins. The guard then attaches in generic mode, reported as
+# such by both, and a ban drops there too.
 
 . "$(dirname "$0")/../lib.sh"
 . "$top/selftests/tools/guard_env.sh"

@@ -3,12 +3,12 @@
 #
 # guard_limits.sh - limits and lifetimes acting on real traffic.
 #
-# 'limit set ports' changes which ports are guarded on the next packet,
-# monitor mode passes a banned source and counts would_drop, a ban with a
-# short ttl stops dropping when it expires, and a burst of SYNs from one
-# source (synsend.py, IPv4 and IPv6) is cut to the bucket's depth: about
-# syn_burst pass, plus what the bucket refills during the burst, and the
-# rest are dropped as syn_rate.
+# 'limit set ports' changes which ports are guarded on the next packet.
+# Monitor mode passes a banned source and counts would_drop. A ban with a
+# short ttl stops dropping when it expires. A burst of SYNs from one source
+# (synsend.py, IPv4 and IPv6) is cut to the bucket's depth: about syn_burst
+# pass, plus what the bucket refills during the burst, and the rest are
+# dropped as syn_rate.
 
 . "$(dirname "$0")/../lib.sh"
 . "$top/selftests/tools/guard_env.sh"

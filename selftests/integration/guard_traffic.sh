@@ -3,12 +3,12 @@
 #
 # guard_traffic.sh - real TCP connections through the guard on a veth pair.
 #
-# A banned source (a single IPv4 address, an IPv4 range, an IPv6 /64 in the
-# hash, an IPv6 /128 in the trie) cannot connect to 25, 465 or 587 but can
-# connect to 2525; other sources connect everywhere; a source that is both
-# banned and allowed connects. The drop counters must equal the SYNs the
-# client sent to guarded ports, retransmissions included (nstat), and the
-# hits of the entries must add up to the same.
+# A banned source cannot connect to 25, 465 or 587 but can connect to
+# 2525, whether the ban is a single IPv4 address, an IPv4 range, an IPv6
+# /64 in the hash or an IPv6 /128 in the trie. Other sources connect
+# everywhere, and so does a source that is both banned and allowed. The
+# drop counters must equal the SYNs the client sent to guarded ports,
+# retransmissions included (nstat), and so must the entries' hits.
 
 . "$(dirname "$0")/../lib.sh"
 . "$top/selftests/tools/guard_env.sh"
@@ -35,9 +35,8 @@ S6=2001:db8::1
 retrans_before=$(syn_retrans)
 counters > "$T_TMP/before"
 
-# Every connect at once; the blocked ones wait out a 2.5 s timeout, which
-# lets the client send each SYN once more (the first retransmission comes
-# after 1 s).
+# Every connect starts at once. The blocked ones wait out a 2.5 s timeout,
+# so the client sends each of their SYNs once more, after 1 s.
 connect 2.5 \
 	198.51.100.7,$S4,25 198.51.100.7,$S4,465 198.51.100.7,$S4,587 198.51.100.7,$S4,2525 \
 	203.0.113.9,$S4,587 203.0.113.9,$S4,2525 \
