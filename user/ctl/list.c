@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include "ctl.h"
 #include "util.h"
 
@@ -325,7 +326,19 @@ static int collect_rows(struct guard *g, enum guard_list l, struct row_set *s)
 
 	memset(s, 0, sizeof(*s));
 	s->now = now_boot_ns();
+
+	/*
+	 * A shared lock, because a change of v6_prefix holds the IPv6 hash
+	 * with keys of both lengths for a moment, and a walk then would read
+	 * a key at the wrong length and list a prefix that was never added.
+	 */
+	if (flock(g->dir_fd, LOCK_SH) < 0) {
+		err = -errno;
+		p_err("failed to lock '%s': %s", g->dir, strerror(-err));
+		return EXIT_RUNTIME;
+	}
 	err = guard_walk(g, l, collect_fn, s);
+	flock(g->dir_fd, LOCK_UN);
 	if (err) {
 		p_err("failed to read the %s: %s", list_word(l), strerror(-err));
 		free(s->rows);
