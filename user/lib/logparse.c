@@ -566,8 +566,10 @@ int logparse_line(struct logparse *lp, const char *line, size_t len,
 		t.p++;
 		if (cur_digits(&t) && cur_char(&t, '>')) {
 			c = t;
-			if (LIT(&t, "1 ") && read_rfc5424(&t, &x.tag, &x.taglen))
+			if (LIT(&t, "1 ") && read_rfc5424(&t, &x.tag, &x.taglen)) {
+				c = t;
 				goto tagged;
+			}
 		}
 	}
 

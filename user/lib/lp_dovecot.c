@@ -16,11 +16,11 @@
  * before rip in login_log_format_elements, as it does by default.
  *
  * One failed login counts once. The login process writes one summary
- * line per connection that says how many attempts failed, always; the
+ * line per connection, always, with the number of failed attempts; the
  * auth process writes one more line per attempt ("Password mismatch",
  * "unknown user", "pam_authenticate() failed") only with auth_verbose,
- * and so does Postfix or Exim when they use Dovecot SASL. So only the
- * summary counts, as N occurrences for "auth failed, N attempts" (fail2ban
+ * and Postfix or Exim, when they authenticate through Dovecot SASL, log
+ * their own failure line for the same attempt. So only the summary counts, as N occurrences for "auth failed, N attempts" (fail2ban
  * counts such a line once, and every auth process line once more).
  *
  * Not counted, unlike fail2ban's aggressive mode: "no auth attempts",
@@ -80,9 +80,14 @@ static void login_line(struct lp_ctx *x, struct lp_cur c)
 	if (!elem || elem == c.p || elem[-1] != ')')
 		return;
 
+	/* "(authorization failed, N attempts": a master user login refused */
 	hit = FIND(c.p, elem, "(auth failed, ");
+	if (hit)
+		hit += 14;
+	else if ((hit = FIND(c.p, elem, "(authorization failed, ")))
+		hit += 23;
 	if (hit) {
-		n.p = hit + 14;
+		n.p = hit;
 		n.end = elem;
 		if (!cur_uint(&n, &attempts) || !LIT(&n, " attempt"))
 			return;

@@ -6,9 +6,12 @@
  *
  * The client is Exim's host field: "[H=][name ][(helo) ][addr][:port]",
  * parsed left to right; the local "I=[addr]:port" that may follow is our
- * own listening address and is skipped. The HELO name in parentheses
- * may hold no blank and no parenthesis (Exim rejects such a HELO unless
- * helo_accept_junk_hosts allows it; then the line gives no event).
+ * own listening address and is skipped. The host name and the HELO in
+ * parentheses must be a plain name (letters, digits, '.', '-', '_') or,
+ * for the HELO, an address literal; Exim rejects any other HELO unless
+ * helo_accept_junk_hosts allows it, and such a line gives no event. A
+ * second ") [" after the host field means the first one came from such a
+ * HELO, so that line gives no event either.
  *
  * Where client text comes before the host field, the grammar says which
  * occurrence is Exim's: in 'SMTP protocol error in "CMD" H=...' only the
@@ -66,7 +69,24 @@ static void skip_msgid(struct lp_cur *c)
 		*c = t;
 }
 
-/* host - "[name ][(helo) ][addr][:port]" */
+/* name - a host name: letters, digits, '.', '-' and '_' only. */
+static size_t name(struct lp_cur *c)
+{
+	const char *s = c->p;
+
+	while (!cur_eof(c) && ((*c->p >= 'a' && *c->p <= 'z') ||
+			       (*c->p >= 'A' && *c->p <= 'Z') ||
+			       lp_isdigit(*c->p) || *c->p == '.' ||
+			       *c->p == '-' || *c->p == '_'))
+		c->p++;
+	return (size_t)(c->p - s);
+}
+
+/*
+ * host - "[name ][(helo) ][addr][:port]". The HELO is a name or an
+ * address literal "[...]"; anything else (Exim accepts junk HELO only
+ * with helo_accept_junk_hosts) gives no event.
+ */
 static int host(struct lp_ctx *x, struct lp_cur *c, struct mxg_prefix *a)
 {
 	struct lp_cur t = *c;
@@ -74,13 +94,27 @@ static int host(struct lp_ctx *x, struct lp_cur *c, struct mxg_prefix *a)
 	if (cur_eof(&t))
 		return -1;
 	if (*t.p != '[' && *t.p != '(') {
-		if (!cur_span_until(&t, " ()[]\"") || !cur_char(&t, ' '))
+		if (!name(&t) || !cur_char(&t, ' '))
 			return -1;
 	}
 	if (cur_char(&t, '(')) {
-		cur_span_until(&t, "() \"");
+		if (cur_char(&t, '[')) {
+			while (!cur_eof(&t) && (lp_isxdigit(*t.p) || *t.p == '.' ||
+						*t.p == ':' || *t.p == 'I' ||
+						*t.p == 'P' || *t.p == 'v'))
+				t.p++;
+			if (!cur_char(&t, ']'))
+				return -1;
+		} else {
+			name(&t);
+		}
 		if (!cur_char(&t, ')') || !cur_char(&t, ' '))
 			return -1;
+		/* a second "(helo) [" later: the first came from a junk HELO */
+		if (FIND(t.p, t.end, ") [")) {
+			lp_ambiguous(x);
+			return -1;
+		}
 	}
 	if (cur_bracket_addr(x, &t, a))
 		return -1;
