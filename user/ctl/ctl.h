@@ -81,6 +81,7 @@ int do_prog(int argc, char **argv);
 int do_why(int argc, char **argv);
 int do_daemon(int argc, char **argv);
 int do_dnsbl(int argc, char **argv);
+int do_log(int argc, char **argv);
 
 /*
  * ctl_daemon_request - one request to the mxguardd guarding ifname; the

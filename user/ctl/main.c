@@ -194,7 +194,7 @@ static int do_help(int argc, char **argv)
 		"Usage: %s [OPTIONS] OBJECT { COMMAND | help }\n"
 		"       %s version\n"
 		"\n"
-		"       OBJECT := { block | allow | limit | stats | why | prog | daemon | dnsbl }\n"
+		"       OBJECT := { block | allow | limit | stats | why | prog | daemon | dnsbl | log }\n"
 		"       OPTIONS := { -i IFACE | -c FILE | -j | -p | -d | -f | -V | -h }\n"
 		"\n"
 		"  -i IFACE  interface to work on (needed when several are guarded)\n"
@@ -234,6 +234,7 @@ static const struct cmd objects[] = {
 	{ "prog", do_prog },
 	{ "daemon", do_daemon },
 	{ "dnsbl", do_dnsbl },
+	{ "log", do_log },
 	{ "version", do_version },
 	{ 0 }
 };
