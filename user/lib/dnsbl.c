@@ -290,7 +290,7 @@ static void rate_note(struct dnsbl *d, struct zone *z, int listed)
 	if (lookups < d->o.rate_min_lookups ||
 	    (uint64_t)nlisted * 100 <= (uint64_t)d->o.rate_max_percent * lookups)
 		return;
-	if (z->base_lookups < 2.0 * d->o.rate_min_lookups)
+	if (z->base_lookups < d->o.rate_min_lookups)
 		return;
 	rate = (double)nlisted / lookups;
 	base = z->base_listed / z->base_lookups;
@@ -479,7 +479,7 @@ static void fill_entry(const struct dnsbl *d, const struct centry *e,
 	zr->weight = zr->site->weight;
 	if (z->state == DNSBL_ZONE_DISABLED) {
 		zr->disabled = 1;
-		snprintf(zr->errbuf, sizeof(zr->errbuf), "zone disabled: %.140s", z->reason);
+		snprintf(zr->errbuf, sizeof(zr->errbuf), "zone disabled: %.200s", z->reason);
 		zr->error = zr->errbuf;
 		return;
 	}
@@ -507,7 +507,7 @@ static void fill_entry(const struct dnsbl *d, const struct centry *e,
 	if (z->state == DNSBL_ZONE_PENDING) {
 		zr->pending = 1;
 		if (!zr->error) {
-			snprintf(zr->errbuf, sizeof(zr->errbuf), "zone not checked yet: %.130s",
+			snprintf(zr->errbuf, sizeof(zr->errbuf), "zone not checked yet: %.200s",
 				 z->reason[0] ? z->reason : "health probe pending");
 			zr->error = zr->errbuf;
 		}
@@ -911,7 +911,10 @@ static void probe_start(struct dnsbl *d, unsigned zi)
 static void probe_point_done(struct probe *pr, int point,
 			     const struct dnsbl_response *resp)
 {
+	struct zone *z = &pr->d->zones[pr->zone];
+
 	pr->res[point] = *resp;
+	dnsbl_classify(&pr->res[point], z->sites, z->nsites);
 	pr->pending--;
 	if (!pr->pending && !pr->starting)
 		probe_finish(pr);
@@ -937,15 +940,14 @@ static int probe_verdict(struct zone *z, struct probe *pr, char *buf, size_t len
 
 	for (p = P4_LISTED; p <= P4_CLEAN; p++) {
 		if (answer_error(&pr->res[p])) {
-			snprintf(buf, len,
-				 "test point %s: %s; a public or shared resolver may be in the way, use a local one",
+			snprintf(buf, len, "test point %s: %.160s; use a local resolver",
 				 point_text[p], dnsbl_response_error(&pr->res[p], e, sizeof(e)));
 			return 0;
 		}
 	}
 	for (p = P4_LISTED; p <= P4_CLEAN; p++) {
 		if (dnsbl_status_failed(pr->res[p].status)) {
-			snprintf(buf, len, "health probe of %s: %s", point_text[p],
+			snprintf(buf, len, "health probe of %s: %.200s", point_text[p],
 				 dnsbl_response_error(&pr->res[p], e, sizeof(e)));
 			return -1;
 		}

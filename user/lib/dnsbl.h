@@ -35,7 +35,7 @@
  * must stay within 253. */
 #define DNSBL_ZONE_MAX 189
 #define DNSBL_FILTER_MAX 127
-#define DNSBL_ERR_MAX 160
+#define DNSBL_ERR_MAX 256
 #define DNSBL_WEIGHT_MIN -1000
 #define DNSBL_WEIGHT_MAX 1000
 

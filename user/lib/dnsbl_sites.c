@@ -487,7 +487,7 @@ char *dnsbl_response_error(const struct dnsbl_response *r, char *buf, size_t len
 		snprintf(buf, len, "query refused (REFUSED)");
 		break;
 	case DNSBL_ST_NETWORK:
-		snprintf(buf, len, "no DNS server reachable");
+		snprintf(buf, len, "no DNS server answered (connection refused or unusable response)");
 		break;
 	case DNSBL_ST_MALFORMED:
 		snprintf(buf, len, "malformed or mismatched response");
