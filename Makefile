@@ -87,6 +87,7 @@ help:
 	@echo '  check-kernels  run the BPF tests on Debian kernels under QEMU'
 	@echo '  demo           run the Postfix/Dovecot/rbldnsd lab story (root)'
 	@echo '  bench          run the benchmarks into build/bench/ (root)'
+	@echo '  fuzz           run libFuzzer on the log parsers (FUZZ_TIME=60 s)'
 	@echo '  install        install programs, man pages, unit and example config'
 	@echo '  clean          remove build/'
 	@echo 'Variables: V=1 shows commands, OUTPUT=DIR, PREFIX=DIR, DESTDIR=DIR,'
@@ -186,6 +187,19 @@ demo: deps
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all selftests
 	$(Q)OUTPUT=$(OUTPUT) scripts/bench/run.sh
+
+# fuzz - run libFuzzer on the log parsers for FUZZ_TIME seconds (ASan, UBSan)
+.PHONY: fuzz
+FUZZ_TIME ?= 60
+fuzz:
+	$(Q)mkdir -p $(OUTPUT)/fuzz/corpus
+	$(call msg,CLANG,$(OUTPUT)/fuzz/logparse_fuzz)
+	$(Q)$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
+		-Iinclude -Iuser/lib selftests/fuzz/logparse_fuzz.c \
+		user/lib/logparse.c user/lib/lp_*.c user/lib/addr.c \
+		-o $(OUTPUT)/fuzz/logparse_fuzz
+	$(Q)$(OUTPUT)/fuzz/logparse_fuzz -max_total_time=$(FUZZ_TIME) \
+		-max_len=16384 $(OUTPUT)/fuzz/corpus selftests/corpus/fail2ban-samples
 
 # --- install ---------------------------------------------------------------
 
