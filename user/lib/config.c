@@ -170,6 +170,23 @@ static int parse_limit(struct cfg *c, const struct cfg_key *k, const char *v,
 	return e ? -EINVAL : 0;
 }
 
+static int parse_journal(struct cfg *c, const struct cfg_key *k,
+			 const char *v, char *err, size_t errlen)
+{
+	int b;
+
+	if (!strcmp(v, "stdin")) {
+		c->journal = 2;
+		return 0;
+	}
+	if (bool_value(v, &b)) {
+		snprintf(err, errlen, "invalid journal '%s': expected yes, no or stdin", v);
+		return -EINVAL;
+	}
+	c->journal = b;
+	return 0;
+}
+
 static int parse_hold(struct cfg *c, const struct cfg_key *k, const char *v,
 		      char *err, size_t errlen)
 {
@@ -421,7 +438,7 @@ static const struct cfg_key cfg_keys[] = {
 	LIM("conn_limit", "50"),
 	{ "allow", parse_allow, 0, 0, 0, "127.0.0.0/8, ::1" },
 	{ "log_files", parse_log_files, 0, 0, 0, "/var/log/mail.log" },
-	{ "journal", parse_bool, FIELD(journal), 0, 0, "no" },
+	{ "journal", parse_journal, 0, 0, 0, "no" },
 	{ "max_retry", parse_u32, FIELD(max_retry), 1, 1000, "5" },
 	{ "find_time", parse_dur, FIELD(find_time), 1, 30 * DAY, "10m" },
 	{ "ban_time", parse_dur, FIELD(ban_time), 1, 365 * DAY, "1h" },
@@ -649,6 +666,8 @@ void cfg_write_effective(const struct cfg *c, FILE *f)
 				fprintf(f, "%s%s", i ? ", " : "", c->log_files[i]);
 		} else if (key->parse == parse_bool) {
 			fputs(*(const int *)((const char *)c + key->off) ? "yes" : "no", f);
+		} else if (key->parse == parse_journal) {
+			fputs(c->journal == 2 ? "stdin" : c->journal ? "yes" : "no", f);
 		} else if (key->parse == parse_hold) {
 			fputs(c->limits.hold_first_syn ? "yes" : "no", f);
 		} else if (key->parse == parse_u32 || key->parse == parse_size) {

@@ -38,7 +38,7 @@ struct cfg {
 	/* log evidence */
 	char *log_files[CFG_MAX_LIST];
 	size_t nlog_files;
-	int journal;			/* follow journalctl -f -o short-iso */
+	int journal;			/* 1: journalctl -f -o short-iso, 2: stdin */
 	uint32_t max_retry;
 	uint64_t find_time;		/* seconds */
 	uint64_t ban_time;		/* seconds */
