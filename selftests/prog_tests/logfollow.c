@@ -128,7 +128,7 @@ static void copy_file(const char *src, const char *dst)
 }
 
 /*
- * rotate - rotate path the way r says. *fd is the writer's descriptor and
+ * rotate - rotate path by method r. *fd is the writer's descriptor and
  * *next the next number; some kinds write lines of their own.
  */
 static void rotate(enum rotation r, const char *path, int *fd, unsigned *next,
@@ -546,6 +546,55 @@ out:
 	free(s);
 }
 
+static void count_line(const char *line, size_t len, const char *source,
+		       void *arg)
+{
+	(*(uint64_t *)arg)++;
+}
+
+/* read_budget - a poll stops after 64 MiB and the fd stays readable */
+static void read_budget(const char *dir)
+{
+	const size_t total = 72u << 20, line = 64;
+	char path[256], *buf = malloc(1 << 20);
+	const char *paths[1] = { path };
+	struct epoll_event ev;
+	struct logfollow *lf = NULL;
+	uint64_t lines = 0;
+	size_t done;
+	int fd, i;
+
+	snprintf(path, sizeof(path), "%s/big.log", dir);
+	fd = open_log(path);
+	if (!ASSERT_OK_PTR(buf, "malloc") || !ASSERT_GE(fd, 0, "open"))
+		goto out;
+	for (done = 0; done < (1 << 20); done += line) {
+		memset(buf + done, 'x', line - 1);
+		buf[done + line - 1] = '\n';
+	}
+	for (done = 0; done < total; done += 1 << 20)
+		if (write(fd, buf, 1 << 20) != 1 << 20)
+			test__fail();
+	lf = logfollow_new(paths, 1);
+	if (!ASSERT_OK_PTR(lf, "logfollow_new"))
+		goto out;
+	logfollow_set_start(lf, 1);
+	logfollow_poll(lf, count_line, &lines);
+	ASSERT_EQ(logfollow_more(lf), 1, "more_after_budget");
+	ASSERT_EQ(epoll_wait(logfollow_fd(lf), &ev, 1, 0), 1, "fd_readable");
+	for (i = 0; i < 4 && logfollow_more(lf); i++)
+		logfollow_poll(lf, count_line, &lines);
+	ASSERT_EQ(logfollow_more(lf), 0, "rest_read");
+	ASSERT_EQ(lines, total / line, "all_lines");
+	ASSERT_EQ(epoll_wait(logfollow_fd(lf), &ev, 1, 0), 0, "fd_quiet");
+out:
+	logfollow_free(lf);
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+	free(buf);
+}
+
 void test_logfollow(void)
 {
 	char dir[] = "/tmp/mxguard-logfollow.XXXXXX";
@@ -572,5 +621,7 @@ void test_logfollow(void)
 		restart_positions(dir);
 	if (test__start_subtest("command_and_stdin"))
 		command_and_stdin();
+	if (test__start_subtest("read_budget"))
+		read_budget(dir);
 	rmdir(dir);
 }

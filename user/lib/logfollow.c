@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -64,6 +65,7 @@ struct logfollow {
 	size_t n;
 	int epfd;
 	int ifd;		/* inotify, or -1 */
+	int evfd;		/* readable while a poll stopped at its budget */
 	int from_start;
 	int more;
 	char *rbuf;
@@ -513,16 +515,24 @@ static struct logfollow *lf_alloc(size_t n)
 	lf->rbuf = malloc(LF_READ_CHUNK);
 	lf->epfd = epoll_create1(EPOLL_CLOEXEC);
 	lf->ifd = -1;
-	if (!lf->src || !lf->rbuf || lf->epfd < 0) {
+	lf->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (!lf->src || !lf->rbuf || lf->epfd < 0 || lf->evfd < 0) {
 		int err = errno;
 
 		free(lf->src);
 		free(lf->rbuf);
 		if (lf->epfd >= 0)
 			close(lf->epfd);
+		if (lf->evfd >= 0)
+			close(lf->evfd);
 		free(lf);
 		errno = err ? err : ENOMEM;
 		return NULL;
+	}
+	{
+		struct epoll_event ev = { .events = EPOLLIN, .data.fd = lf->evfd };
+
+		epoll_ctl(lf->epfd, EPOLL_CTL_ADD, lf->evfd, &ev);
 	}
 	lf->n = n;
 	for (i = 0; i < n; i++) {
@@ -601,11 +611,9 @@ struct logfollow *logfollow_new_command(const char *const argv[])
 		s->cur.fd = 0;
 		if (fl >= 0)
 			fcntl(0, F_SETFL, fl | O_NONBLOCK);
-		/* a regular file on stdin cannot be in an epoll set */
-		if (epoll_ctl(lf->epfd, EPOLL_CTL_ADD, 0, &ev) && errno == EPERM) {
-			close(lf->epfd);
-			lf->epfd = -1;
-		}
+		/* a regular file cannot be in an epoll set, but is all there */
+		if (epoll_ctl(lf->epfd, EPOLL_CTL_ADD, 0, &ev) && errno == EPERM)
+			eventfd_write(lf->evfd, 1);
 		if (!s->path)
 			goto out_free;
 		return lf;
@@ -670,6 +678,8 @@ void logfollow_free(struct logfollow *lf)
 	}
 	if (lf->ifd >= 0)
 		close(lf->ifd);
+	if (lf->evfd >= 0)
+		close(lf->evfd);
 	if (lf->epfd >= 0)
 		close(lf->epfd);
 	free(lf->src);
@@ -695,6 +705,7 @@ int logfollow_poll(struct logfollow *lf, logfollow_cb cb, void *arg)
 	lf->cb = cb;
 	lf->arg = arg;
 	lf->more = 0;
+	eventfd_read(lf->evfd, &(eventfd_t){ 0 });
 
 	/* drain inotify: any event means "look again", the poll decides */
 	if (lf->ifd >= 0) {
@@ -720,6 +731,9 @@ int logfollow_poll(struct logfollow *lf, logfollow_cb cb, void *arg)
 	for (i = 0; i < lf->n; i++)
 		after += lf->src[i].st.lines;
 	lf->cb = NULL;
+	/* keep logfollow_fd() readable until the rest is read */
+	if (lf->more)
+		eventfd_write(lf->evfd, 1);
 	return (int)(after - before);
 }
 
@@ -863,7 +877,8 @@ int logfollow_load(struct logfollow *lf, const char *path)
 int logfollow_read_fd(int fd, const char *source, logfollow_cb cb, void *arg,
 		      struct logfollow_stats *st)
 {
-	struct logfollow lf = { .cb = cb, .arg = arg, .epfd = -1, .ifd = -1 };
+	struct logfollow lf = { .cb = cb, .arg = arg, .epfd = -1, .ifd = -1,
+				.evfd = -1 };
 	struct lf_src s;
 	int r;
 

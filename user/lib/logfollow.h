@@ -88,7 +88,8 @@ int logfollow_fd(struct logfollow *lf);
  * cb(line, len, source, arg) for each (line is not NUL-terminated and
  * may hold NUL bytes). Returns the number of lines, or -errno when the
  * inotify or epoll descriptor failed. At most 64 MiB are read per source
- * and call; logfollow_more() then says to call again soon.
+ * and call; then logfollow_more() returns 1 and logfollow_fd() stays
+ * readable until a later call has read the rest.
  */
 int logfollow_poll(struct logfollow *lf, logfollow_cb cb, void *arg);
 
