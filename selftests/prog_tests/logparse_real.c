@@ -4,10 +4,10 @@
  * Debian 12 installs (postfix 3.7.11, dovecot-core 2.3.19.1), one case
  * each, through syslog and through journalctl -o short-iso.
  *
- * The lines were written from the format strings in the installed
+ * Most lines were written from the format strings in the installed
  * binaries (`strings /usr/lib/postfix/sbin/smtpd`, `.../postscreen` and
  * `/usr/lib/dovecot/libdovecot-login.so`), filled in with documentation
- * addresses; they were not captured from a running server. Dovecot's
+ * addresses. The "captured_" cases were logged by Dovecot itself. Dovecot's
  * elements are its default login_log_format_elements, "user=<%u>
  * method=%m rip=%r lip=%l mpid=%e %c session=<%{session}>", joined by
  * ", " as the login process does.
@@ -69,6 +69,21 @@ static const struct real_case cases[] = {
 	{ "dovecot_mapped", DC "imap-login: Login: user=<user@example.org>, method=PLAIN, rip=::ffff:192.0.2.48, lip=::ffff:192.0.2.1, mpid=4301, session=<dJ8hHvkLwMjAAAAB>", 1, LP_LOGIN_OK, "192.0.2.48" },
 	{ "dovecot_auth_verbose", DC "auth: passwd-file(user@example.org,192.0.2.49,<eJ8hHvkLwMjAAAAB>): Password mismatch", 0 },
 	{ "dovecot_logout", DC "imap(user@example.org)<4300><cJ8hHvkLwMjAAAAB>: Logged out in=52 out=1234 deleted=0 expunged=0 trashed=0 hdr_count=0 hdr_bytes=0 body_count=0 body_bytes=0", 0 },
+	/*
+	 * Captured from dovecot-core 2.3.19.1 itself, run with log_path,
+	 * auth_verbose = yes and auth_failure_delay = 0 in a network namespace
+	 * of its own, with a client at 192.0.2.62 (3 failed IMAP logins, one
+	 * good one, a failed POP3 login, a user name carrying an address).
+	 */
+	{ "captured_auth_mismatch", "Dec 04 21:37:59 auth: Info: passwd-file(alice,192.0.2.62,<3iScsNVhR7LAAAI+>): Password mismatch", 0 },
+	{ "captured_auth_unknown", "Dec 04 21:38:12 auth: Info: passwd-file(bob,192.0.2.62,<3iScsNVhR7LAAAI+>): unknown user", 0 },
+	{ "captured_imap_three", "Dec 04 21:38:12 imap-login: Info: Disconnected: Aborted login by logging out (auth failed, 3 attempts in 13 secs): user=<bob>, method=PLAIN, rip=192.0.2.62, lip=192.0.2.61, session=<3iScsNVhR7LAAAI+>", 1, LP_AUTH_FAIL, "192.0.2.62", 3 },
+	{ "captured_imap_login", "Dec 04 21:38:28 imap-login: Info: Login: user=<alice>, method=PLAIN, rip=192.0.2.62, lip=192.0.2.61, mpid=2922, session=<gf1usdVhK9zAAAI+>", 1, LP_LOGIN_OK, "192.0.2.62" },
+	{ "captured_imap_logout", "Dec 04 21:38:28 imap(alice)<2922><gf1usdVhK9zAAAI+>: Info: Disconnected: Logged out in=8 out=468 deleted=0 expunged=0 trashed=0 hdr_count=0 hdr_bytes=0 body_count=0 body_bytes=0", 0 },
+	{ "captured_pop3_one", "Dec 04 21:38:28 pop3-login: Info: Disconnected: Aborted login by logging out (auth failed, 1 attempts in 0 secs): user=<alice>, method=PLAIN, rip=192.0.2.62, lip=192.0.2.61, session=<3udYstVhSaHAAAI+>", 1, LP_AUTH_FAIL, "192.0.2.62" },
+	{ "captured_user_chars", "Dec 04 21:38:33 auth: Info: plain(?,192.0.2.62,<7T1lstVhLabAAAI+>): Username character disallowed by auth_username_chars: 0x3e (username: x>, method=PLAIN, rip=198.51.100.7, lip=192.0.2.61)", 0 },
+	{ "captured_user_injection", "Dec 04 21:38:33 imap-login: Info: Disconnected: Aborted login by logging out (auth failed, 1 attempts in 4 secs): user=<x>, method=PLAIN, rip=198.51.100.7, lip=192.0.2.61>, method=PLAIN, rip=192.0.2.62, lip=192.0.2.61, session=<7T1lstVhLabAAAI+>", 1, LP_AUTH_FAIL, "192.0.2.62" },
+	{ "captured_no_auth", "Dec 04 21:38:34 imap-login: Info: Disconnected: Connection closed (no auth attempts in 1 secs): user=<>, rip=192.0.2.62, lip=192.0.2.61, session=<JlqzstVhX47AAAI+>", 0 },
 	/* the same through journalctl -o short-iso */
 	{ "journal_dovecot", "2026-12-04T21:00:00+0000 mx dovecot[4245]: imap-login: Disconnected (auth failed, 2 attempts in 5 secs): user=<a>, method=LOGIN, rip=192.0.2.50, lip=192.0.2.1, TLS, session=<fJ8hHvkLwMjAAAAB>", 1, LP_AUTH_FAIL, "192.0.2.50", 2 },
 	{ "journal_postfix", "2026-12-04T21:00:00+0000 mx postfix/smtpd[4242]: warning: unknown[192.0.2.51]: SASL LOGIN authentication failed: UGFzc3dvcmQ6", 1, LP_AUTH_FAIL, "192.0.2.51" },
