@@ -7,10 +7,11 @@
 # the server's loopback, and a client namespace with several documentation
 # addresses, joined by a veth pair. mxguardd runs on the server's veth.
 #
-# Usage: scripts/lab.sh up|down|env [LAB_DIR]
-#   up    build the lab and start the servers and mxguardd
-#   down  stop everything the lab started and remove it
-#   env   print the lab's variables (for sourcing)
+# Usage: scripts/lab.sh up|down|env|start-daemon [LAB_DIR]
+#   up            build the lab and start the servers and mxguardd
+#   down          stop everything the lab started and remove it
+#   env           print the lab's variables (for sourcing)
+#   start-daemon  start mxguardd again after it was stopped
 #
 # LAB_DIR (default /run/mxguard-lab) holds the configuration, the logs and
 # lab.env. Only documentation addresses are used, and nothing leaves the
@@ -269,9 +270,10 @@ control_socket = $LAB_DIR/mxguardd.sock
 EOF
 }
 
+# mxguardd_up - start the daemon; its own PID (not a subshell's) is saved
 mxguardd_up() {
-	in_srv "$OUTPUT/mxguardd" -c "$LAB_DIR/mxguard.conf" -d \
-		> "$LAB_DIR/log/mxguardd.log" 2>&1 &
+	nsenter --net="/run/netns/$NS_S" "$OUTPUT/mxguardd" -c "$LAB_DIR/mxguard.conf" -d \
+		>> "$LAB_DIR/log/mxguardd.log" 2>&1 &
 	echo $! > "$LAB_DIR/mxguardd.pid"
 	for _ in $(seq 100); do
 		in_srv "$OUTPUT/mxguard" -i "$IF_S" -c "$LAB_DIR/mxguard.conf" \
@@ -300,6 +302,8 @@ lab_up() {
 	done
 	[ -x "$OUTPUT/mxguardd" ] || die "$OUTPUT/mxguardd is missing; run 'make'"
 
+	# whatever a crashed run left in LAB_DIR (a state file) must not leak in
+	rm -rf "$LAB_DIR"
 	LAB_ID=${LAB_ID:-$(printf '%04x' $(( ($$ ^ RANDOM) & 0xffff )))}
 	NS_S=mxlab${LAB_ID}s
 	NS_C=mxlab${LAB_ID}c
@@ -307,6 +311,11 @@ lab_up() {
 	IF_C=mxl${LAB_ID}c
 	mkdir -p "$LAB_DIR/log" "$LAB_DIR/tls"
 	chmod 0755 "$LAB_DIR"
+	# Postfix and Dovecot drop root: every parent must let them through
+	if ! runuser -u postfix -- test -x "$LAB_DIR"; then
+		rm -rf "$LAB_DIR"
+		die "the postfix user cannot enter $LAB_DIR; choose a LAB_DIR whose parents are world-searchable"
+	fi
 	write_env
 
 	net_up || { echo "lab: failed to create the namespaces" >&2; return 1; }
@@ -347,6 +356,11 @@ lab_down() {
 }
 
 case ${1:-} in
+start-daemon)
+	# restart after a stop, with the lab's names (used by demo.sh)
+	# shellcheck disable=SC1090 # written by lab_up
+	. "$ENV_FILE" && mxguardd_up
+	;;
 up)
 	lab_up || { [ -n "${KEEP:-}" ] || lab_down; exit 1; }
 	echo "lab: up in $LAB_DIR (source $ENV_FILE for its names)"
@@ -358,7 +372,7 @@ env)
 	[ -e "$ENV_FILE" ] && cat "$ENV_FILE"
 	;;
 *)
-	echo "usage: $0 up|down|env [LAB_DIR]" >&2
+	echo "usage: $0 up|down|env|start-daemon [LAB_DIR]" >&2
 	exit 2
 	;;
 esac

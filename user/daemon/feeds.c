@@ -97,9 +97,10 @@ static void on_log_line(const char *line, size_t len, const char *source,
 static void on_log_fd(struct daemon *d, int fd, uint32_t events, void *arg)
 {
 	struct logfollow *lf = arg;
+	int n = logfollow_poll(lf, on_log_line, d);
 
-	if (logfollow_poll(lf, on_log_line, d) < 0)
-		pr_warn("failed to read the logs: %s", strerror(errno));
+	if (n < 0)
+		pr_warn("failed to read the logs: %s", strerror(-n));
 }
 
 /* path_beside_state - a file next to the state file: STATE.suffix. */
