@@ -57,6 +57,8 @@ static void print_summary(const struct logtest *t,
 	const struct lp_stats *st = logparse_stats(t->lp);
 	int f;
 
+	/* the events first, when both streams go to one terminal */
+	fflush(stdout);
 	fprintf(stderr, "%llu lines read, %llu events, %llu lines cut at %d bytes\n",
 		(unsigned long long)fs->lines, (unsigned long long)t->events,
 		(unsigned long long)fs->lines_cut, LF_LINE_MAX);
