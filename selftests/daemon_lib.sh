@@ -2,17 +2,20 @@
 # daemon_lib.sh - start and stop mxguardd in a test's server namespace.
 # Source after lib.sh and netns_pair.
 
-# daemon_conf [KEY = VALUE lines...] - write $T_TMP/mxguard.conf for $IF_S;
-# extra lines come from stdin.
+# daemon_conf - write $T_TMP/mxguard.conf for $IF_S: the test's own
+# "key = value" lines from stdin, plus defaults for the keys it leaves out.
 daemon_conf() {
+	local extra key line
 	D_CONF=$T_TMP/mxguard.conf
 	D_SOCK=$T_TMP/ctl.sock
+	extra=$(cat)
 	{
-		echo "interface = $IF_S"
-		echo "state_file = $T_TMP/state.gz"
-		echo "control_socket = $D_SOCK"
-		echo "log_files ="
-		cat
+		printf '%s\n' "$extra"
+		for line in "interface = $IF_S" "state_file = $T_TMP/state.gz" \
+			    "control_socket = $D_SOCK" "log_files ="; do
+			key=${line%% =*}
+			grep -q "^$key *=" <<< "$extra" || echo "$line"
+		done
 	} > "$D_CONF"
 }
 
