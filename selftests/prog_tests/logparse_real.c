@@ -7,7 +7,9 @@
  * Most lines were written from the format strings in the installed
  * binaries (`strings /usr/lib/postfix/sbin/smtpd`, `.../postscreen` and
  * `/usr/lib/dovecot/libdovecot-login.so`), filled in with documentation
- * addresses. The "captured_" cases were logged by Dovecot itself. Dovecot's
+ * addresses. The "captured_" cases were logged by Dovecot itself, the
+ * "lab_" cases by Postfix 3.7.11 through postlogd's maillog_file in the
+ * lab of scripts/lab.sh (timestamps with a zero-padded day). Dovecot's
  * elements are its default login_log_format_elements, "user=<%u>
  * method=%m rip=%r lip=%l mpid=%e %c session=<%{session}>", joined by
  * ", " as the login process does.
@@ -84,6 +86,17 @@ static const struct real_case cases[] = {
 	{ "captured_user_chars", "Dec 04 21:38:33 auth: Info: plain(?,192.0.2.62,<7T1lstVhLabAAAI+>): Username character disallowed by auth_username_chars: 0x3e (username: x>, method=PLAIN, rip=198.51.100.7, lip=192.0.2.61)", 0 },
 	{ "captured_user_injection", "Dec 04 21:38:33 imap-login: Info: Disconnected: Aborted login by logging out (auth failed, 1 attempts in 4 secs): user=<x>, method=PLAIN, rip=198.51.100.7, lip=192.0.2.61>, method=PLAIN, rip=192.0.2.62, lip=192.0.2.61, session=<7T1lstVhLabAAAI+>", 1, LP_AUTH_FAIL, "192.0.2.62" },
 	{ "captured_no_auth", "Dec 04 21:38:34 imap-login: Info: Disconnected: Connection closed (no auth attempts in 1 secs): user=<>, rip=192.0.2.62, lip=192.0.2.61, session=<JlqzstVhX47AAAI+>", 0 },
+	/* Postfix in the lab: swaks with a good and a bad password on 587 and 465 */
+	{ "lab_connect", "Dec 04 21:25:13 mx postfix/smtpd[16471]: connect from unknown[192.0.2.10]", 0 },
+	{ "lab_sasl_login", "Dec 04 21:25:13 mx postfix/smtpd[16471]: 4FDC0A72B4E: client=unknown[192.0.2.10], sasl_method=LOGIN, sasl_username=alice", 1, LP_LOGIN_OK, "192.0.2.10" },
+	{ "lab_disconnect_ok", "Dec 04 21:25:13 mx postfix/smtpd[16471]: disconnect from unknown[192.0.2.10] ehlo=2 starttls=1 auth=1 mail=1 rcpt=1 data=1 quit=1 commands=8", 0 },
+	{ "lab_sasl_login_failed", "Dec 04 21:25:13 mx postfix/smtpd[16471]: warning: unknown[198.51.100.23]: SASL LOGIN authentication failed: (reason unavailable), sasl_username=alice", 1, LP_AUTH_FAIL, "198.51.100.23" },
+	{ "lab_disconnect_failed", "Dec 04 21:25:13 mx postfix/smtpd[16471]: disconnect from unknown[198.51.100.23] ehlo=2 starttls=1 auth=0/1 quit=1 commands=4/5", 0 },
+	{ "lab_sasl_plain_failed_465", "Dec 04 21:25:23 mx postfix/smtpd[16689]: warning: unknown[198.51.100.23]: SASL PLAIN authentication failed: (reason unavailable), sasl_username=bob", 1, LP_AUTH_FAIL, "198.51.100.23" },
+	{ "lab_lost_after_starttls", "Dec 04 21:24:59 mx postfix/smtpd[15351]: lost connection after STARTTLS from unknown[198.51.100.23]", 0 },
+	{ "lab_wrapper_dropped", "Dec 04 21:25:00 mx postfix/smtpd[15439]: warning: Wrapper-mode request dropped from unknown[198.51.100.23] for service smtps. TLS context initialization failed. For details see earlier warnings in your logs.", 0 },
+	{ "lab_discard", "Dec 04 21:25:13 mx postfix/discard[16484]: 4FDC0A72B4E: to=<bob@lab.test>, relay=none, delay=0.02, delays=0.01/0.01/0/0, dsn=2.0.0, status=sent (lab)", 0 },
+	{ "lab_master_start", "Dec 04 21:25:12 mx postfix/master[16414]: daemon started -- version 3.7.11, configuration /tmp/lab1/postfix/etc", 0 },
 	/* the same through journalctl -o short-iso */
 	{ "journal_dovecot", "2026-12-04T21:00:00+0000 mx dovecot[4245]: imap-login: Disconnected (auth failed, 2 attempts in 5 secs): user=<a>, method=LOGIN, rip=192.0.2.50, lip=192.0.2.1, TLS, session=<fJ8hHvkLwMjAAAAB>", 1, LP_AUTH_FAIL, "192.0.2.50", 2 },
 	{ "journal_postfix", "2026-12-04T21:00:00+0000 mx postfix/smtpd[4242]: warning: unknown[192.0.2.51]: SASL LOGIN authentication failed: UGFzc3dvcmQ6", 1, LP_AUTH_FAIL, "192.0.2.51" },
