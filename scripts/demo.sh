@@ -229,7 +229,7 @@ expect restart_no_gap "$sent SYNs from the banned guesser during the restart: $d
 expect restart_ban_kept "the guesser's ban survived the restart" \
 	"the guesser's ban is gone after the restart" \
 	test "$(mxg -j why "$GUESSER4" | json verdict)" = drop
-status_pid=$(mxg daemon status | json pid)
+status_pid=$(mxg -j daemon status | json pid)
 expect restart_daemon_up "the new mxguardd (pid $status_pid) answers and adopted every ban" \
 	"the daemon answering is pid $status_pid, not the new $newpid" \
 	test "$status_pid" = "$newpid" -a "$newpid" != "$pid"

@@ -37,7 +37,7 @@ mxgc block add 198.51.100.22 ttl 1s > /dev/null
 sleep 1.2
 # the sweep runs every 10 s
 for i in $(seq 24); do
-	n=$(mxgc daemon status | python3 -c 'import json,sys; print(json.load(sys.stdin)["counters"]["entries_expired"])')
+	n=$(mxgc -j daemon status | python3 -c 'import json,sys; print(json.load(sys.stdin)["counters"]["entries_expired"])')
 	[ "$n" -ge 2 ] && break
 	sleep 0.5
 done

@@ -104,7 +104,7 @@ postfix_fail 203.0.113.9
 postfix_fail 203.0.113.9
 sleep 0.5
 check_eq allowed_not_banned "$(ban_expires 203.0.113.9)" none
-skipped=$(mxgc daemon status | python3 -c 'import json,sys; print(json.load(sys.stdin)["counters"]["bans_skipped_allowed"])')
+skipped=$(mxgc -j daemon status | python3 -c 'import json,sys; print(json.load(sys.stdin)["counters"]["bans_skipped_allowed"])')
 check_range allowed_skips_counted "$skipped" 3 3
 
 # a successful login clears the count: fail, login, fail is no ban
@@ -137,7 +137,7 @@ daemon_start || { fail start_full "mxguardd did not start"; t_done; }
 postfix_fail 198.51.100.106
 postfix_fail 198.51.100.106
 sleep 1
-refused=$(mxgc daemon status | python3 -c 'import json,sys; print(json.load(sys.stdin)["counters"]["bans_refused_full"])')
+refused=$(mxgc -j daemon status | python3 -c 'import json,sys; print(json.load(sys.stdin)["counters"]["bans_refused_full"])')
 check_eq daemon_full_refused "$refused" 1
 check_eq daemon_full_keeps_bans "$(mxgc block export | grep -c '^198.51.100.10[1-4] ')" 4
 check_eq daemon_full_counted "$(stat_counter map_full block4)" 2

@@ -87,7 +87,11 @@ static void error_text(const char *resp, char *out, size_t len)
 	out[n] = '\0';
 }
 
-static int request(uint32_t type)
+/*
+ * request - one request to the daemon of the selected interface; prints
+ * its answer, or ok_text in plain mode when that is given.
+ */
+static int request(uint32_t type, const char *arg, const char *ok_text)
 {
 	char ifbuf[IF_NAMESIZE], *resp = NULL;
 	const char *ifname = selected_ifname(ifbuf);
@@ -96,7 +100,7 @@ static int request(uint32_t type)
 
 	if (!ifname)
 		return EXIT_USAGE;
-	err = ctl_daemon_request(ifname, type, NULL, &code, &resp);
+	err = ctl_daemon_request(ifname, type, arg, &code, &resp);
 	if (err == -ENOENT || err == -ECONNREFUSED) {
 		p_err("mxguardd is not running for '%s' (no control socket)", ifname);
 		return EXIT_RUNTIME;
@@ -118,7 +122,13 @@ static int request(uint32_t type)
 		free(resp);
 		return EXIT_RUNTIME;
 	}
-	printf("%s\n", resp);
+	if (ok_text && !json_output)
+		printf("%s\n", ok_text);
+	else {
+		fputs(resp, stdout);
+		if (!*resp || resp[strlen(resp) - 1] != '\n')
+			putchar('\n');
+	}
 	free(resp);
 	return EXIT_OK;
 }
@@ -129,7 +139,8 @@ static int do_daemon_status(int argc, char **argv)
 		p_err("unexpected '%s': 'daemon status' takes no argument", argv[0]);
 		return EXIT_USAGE;
 	}
-	return request(CTL_STATUS);
+	return request(CTL_STATUS, !json_output ? "text" : pretty_output ? "pretty" : NULL,
+		       NULL);
 }
 
 static int do_daemon_reload(int argc, char **argv)
@@ -138,7 +149,7 @@ static int do_daemon_reload(int argc, char **argv)
 		p_err("unexpected '%s': 'daemon reload' takes no argument", argv[0]);
 		return EXIT_USAGE;
 	}
-	return request(CTL_RELOAD);
+	return request(CTL_RELOAD, NULL, "mxguardd read its configuration again");
 }
 
 static int do_daemon_help(int argc, char **argv)
@@ -151,8 +162,8 @@ static int do_daemon_help(int argc, char **argv)
 		"Usage: %1$s daemon { status | reload }\n"
 		"\n"
 		"'status' prints the running mxguardd's counters, feeds and state\n"
-		"as JSON; 'reload' makes it read its configuration again (a bad file\n"
-		"is reported and the old configuration stays).\n",
+		"(as JSON with -j); 'reload' makes it read its configuration again\n"
+		"(a bad file is reported and the old configuration stays).\n",
 		bin_name);
 	return EXIT_OK;
 }

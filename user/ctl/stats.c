@@ -4,8 +4,10 @@
  * CPUs, as a table, as JSON or in the Prometheus text format.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "ctl.h"
+#include "ctlproto.h"
 
 static const enum counter_group groups[] = {
 	CG_PASS, CG_DROP, CG_WOULD_DROP, CG_EVENT, CG_MAP_FULL,
@@ -23,8 +25,28 @@ static uint64_t group_total(const uint64_t *c, enum counter_group want)
 	return sum;
 }
 
+/*
+ * daemon_answer - what the daemon of ifname answers to type/arg, or NULL
+ * when none runs; the daemon adds its log and DNS counters to the stats.
+ */
+static char *daemon_answer(const char *ifname, uint32_t type, const char *arg)
+{
+	uint32_t code;
+	char *resp;
+
+	if (ctl_daemon_request(ifname, type, arg, &code, &resp))
+		return NULL;
+	if (code) {
+		free(resp);
+		return NULL;
+	}
+	return resp;
+}
+
 static void show_json(const uint64_t *c, const char *ifname)
 {
+	char *daemon = daemon_answer(ifname, CTL_STATUS, NULL);
+
 	enum counter_group grp;
 	size_t gi;
 	__u32 i;
@@ -49,12 +71,20 @@ static void show_json(const uint64_t *c, const char *ifname)
 	json_kv_uint(jw, "drop", group_total(c, CG_DROP));
 	json_kv_uint(jw, "would_drop", group_total(c, CG_WOULD_DROP));
 	json_end_object(jw);
+	json_name(jw, "daemon");
+	if (daemon)
+		json_raw(jw, daemon);
+	else
+		json_null(jw);
 	json_end_object(jw);
 	json_done();
+	free(daemon);
 }
 
 static void show_plain(const uint64_t *c, const char *ifname)
 {
+	char *daemon = daemon_answer(ifname, CTL_STATUS, "text");
+
 	enum counter_group grp;
 	size_t gi;
 	__u32 i;
@@ -73,6 +103,11 @@ static void show_plain(const uint64_t *c, const char *ifname)
 				       (unsigned long long)c[i]);
 		}
 	}
+	if (daemon)
+		printf("daemon:\n%s", daemon);
+	else
+		printf("daemon: not running (the counters above are the guard's)\n");
+	free(daemon);
 }
 
 static const struct {
@@ -84,9 +119,9 @@ static const struct {
 	{ CG_PASS, "mxguard_pass_packets_total", "reason",
 	  "Packets passed by the XDP guard, by reason." },
 	{ CG_DROP, "mxguard_drop_packets_total", "reason",
-	  "SYNs dropped by the XDP guard, by reason." },
+	  "SYNs dropped by the XDP guard, and connections refused at the socket lookup (conn_limit_refused), by reason." },
 	{ CG_WOULD_DROP, "mxguard_would_drop_packets_total", "reason",
-	  "SYNs monitor mode passed but would have dropped, by reason." },
+	  "SYNs and connections monitor mode passed but would have dropped or refused, by reason." },
 	{ CG_EVENT, "mxguard_new_source_events_total", "result",
 	  "New-source reports to the daemon, by result." },
 	{ CG_MAP_FULL, "mxguard_map_full_total", "map",
@@ -168,6 +203,7 @@ static int do_stats_show(int argc, char **argv)
 
 static int do_stats_prometheus(int argc, char **argv)
 {
+	char *metrics;
 	uint64_t c[MXG_CNT_MAX];
 	struct guard g;
 	int ret;
@@ -185,6 +221,10 @@ static int do_stats_prometheus(int argc, char **argv)
 	if (ret)
 		return ret;
 	show_prometheus(c, g.ifname);
+	metrics = daemon_answer(g.ifname, CTL_METRICS, NULL);
+	if (metrics)
+		fputs(metrics, stdout);
+	free(metrics);
 	guard_close(&g);
 	return EXIT_OK;
 }

@@ -33,14 +33,14 @@ struct json_buf {
 	size_t len;
 };
 
-static int json_buf_open(struct json_buf *b)
+static int json_buf_open(struct json_buf *b, int pretty)
 {
 	b->data = NULL;
 	b->len = 0;
 	b->f = open_memstream(&b->data, &b->len);
 	if (!b->f)
 		return -errno;
-	json_init(&b->j, b->f, 0);
+	json_init(&b->j, b->f, pretty);
 	return 0;
 }
 
@@ -167,7 +167,13 @@ static uint32_t handle_request(struct daemon *d, uint32_t type, const char *arg,
 
 	switch (type) {
 	case CTL_STATUS:
-		daemon_status_json(d, &out->j);
+		if (arg && !strcmp(arg, "text"))
+			daemon_status_text(d, out->f);
+		else
+			daemon_status_json(d, &out->j);
+		return 0;
+	case CTL_METRICS:
+		daemon_metrics_prometheus(d, out->f);
 		return 0;
 	case CTL_WHY:
 	case CTL_WHY_TEXT: {
@@ -224,7 +230,7 @@ static void on_client(struct daemon *d, int lfd, uint32_t events, void *arg)
 		pr_debug("control request dropped: %s", strerror(-err));
 		goto out_close;
 	}
-	if (json_buf_open(&out))
+	if (json_buf_open(&out, payload && !strcmp(payload, "pretty")))
 		goto out_free;
 	code = handle_request(d, type, payload, &out);
 	json_buf_close(&out);

@@ -30,6 +30,13 @@
 /* DNSBL bans remembered, to withdraw them if their zone turns out bad. */
 #define DNSBAN_RING 16384
 
+/* Lines and events of one log source (a file, or the journal). */
+struct logsource_count {
+	const char *name;
+	uint64_t lines;
+	uint64_t events[LP_LOGIN_OK + 1];
+};
+
 struct logfeed {
 	struct logfollow *files;
 	struct logfollow *journal;
@@ -38,6 +45,8 @@ struct logfeed {
 	char cursor_path[4200];
 	uint64_t lines;
 	uint64_t events[LP_LOGIN_OK + 1];
+	struct logsource_count *counts;	/* the files, then the journal */
+	size_t ncounts;
 	uint64_t *idle_warned;		/* per file: boot ns of the last warning */
 };
 
@@ -74,18 +83,33 @@ static enum evidence_kind kind_of(enum lp_kind k)
 
 static void dns_lookup(struct daemon *d, const struct mxg_prefix *addr);
 
+/* source_count - the counters of a source by its name (the journal last). */
+static struct logsource_count *source_count(struct logfeed *lf, const char *source)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < lf->ncounts; i++)
+		if (!strcmp(lf->counts[i].name, source))
+			return &lf->counts[i];
+	return &lf->counts[lf->ncounts - 1];
+}
+
 static void on_log_line(const char *line, size_t len, const char *source,
 			void *arg)
 {
 	struct lp_event ev[EVENTS_PER_LINE];
 	struct daemon *d = arg;
+	struct logsource_count *sc = source_count(d->logs, source);
 	int n, i;
 
 	d->logs->lines++;
+	sc->lines++;
 	n = logparse_line(d->logs->lp, line, len, ev, EVENTS_PER_LINE);
 	for (i = 0; i < n; i++) {
-		if (ev[i].kind <= LP_LOGIN_OK)
+		if (ev[i].kind <= LP_LOGIN_OK) {
 			d->logs->events[ev[i].kind] += ev[i].count;
+			sc->events[ev[i].kind] += ev[i].count;
+		}
 		policy_log_event(d, kind_of(ev[i].kind), &ev[i].addr, ev[i].count,
 				 line, len);
 		/* a source the MTA talked to is worth a DNS lookup too */
@@ -126,6 +150,14 @@ static int open_logs(struct daemon *d)
 		return -errno;
 	path_beside_state(d, "logpos", lf->pos_path, sizeof(lf->pos_path));
 	path_beside_state(d, "journal", lf->cursor_path, sizeof(lf->cursor_path));
+	lf->ncounts = d->cfg.nlog_files + 1;
+	lf->counts = calloc(lf->ncounts, sizeof(*lf->counts));
+	if (!lf->counts)
+		return -ENOMEM;
+	for (size_t i = 0; i < d->cfg.nlog_files; i++)
+		lf->counts[i].name = d->cfg.log_files[i];
+	lf->counts[d->cfg.nlog_files].name =
+		d->cfg.journal == 2 ? "stdin" : "journal";
 
 	if (d->cfg.nlog_files) {
 		lf->files = logfollow_new((const char *const *)d->cfg.log_files,
@@ -201,6 +233,7 @@ static void close_logs(struct daemon *d)
 		logfollow_free(lf->journal);
 	}
 	logparse_free(lf->lp);
+	free(lf->counts);
 	free(lf->idle_warned);
 	free(lf);
 	d->logs = NULL;
@@ -634,4 +667,104 @@ void feeds_status_json(struct daemon *d, struct json *j)
 	json_end_object(j);
 	logs_status_json(d, j);
 	dns_status_json(d, j);
+}
+
+/* prom_escape - a label value with Prometheus escaping. */
+static void prom_escape(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fputc('\\', f);
+		if (*s == '\n') {
+			fputs("\\n", f);
+			continue;
+		}
+		fputc(*s, f);
+	}
+}
+
+void feeds_metrics_prometheus(struct daemon *d, FILE *f)
+{
+	struct dnsbl_zone_stats zs;
+	enum lp_kind k;
+	size_t i;
+
+	if (d->logs) {
+		fputs("# HELP mxguard_log_lines_total Log lines read by mxguardd, by source.\n"
+		      "# TYPE mxguard_log_lines_total counter\n", f);
+		for (i = 0; i < d->logs->ncounts; i++) {
+			fprintf(f, "mxguard_log_lines_total{interface=\"%s\",source=\"",
+				d->guard.ifname);
+			prom_escape(f, d->logs->counts[i].name);
+			fprintf(f, "\"} %llu\n", (unsigned long long)d->logs->counts[i].lines);
+		}
+		fputs("# HELP mxguard_log_events_total Events found in the logs, by source and kind.\n"
+		      "# TYPE mxguard_log_events_total counter\n", f);
+		for (i = 0; i < d->logs->ncounts; i++) {
+			for (k = LP_AUTH_FAIL; k <= LP_LOGIN_OK; k++) {
+				fprintf(f, "mxguard_log_events_total{interface=\"%s\",source=\"",
+					d->guard.ifname);
+				prom_escape(f, d->logs->counts[i].name);
+				fprintf(f, "\",kind=\"%s\"} %llu\n", lp_kind_name(k),
+					(unsigned long long)d->logs->counts[i].events[k]);
+			}
+		}
+	}
+	if (!d->dns)
+		return;
+	fputs("# HELP mxguard_dnsbl_queries_total DNS list queries, by zone.\n"
+	      "# TYPE mxguard_dnsbl_queries_total counter\n", f);
+	for (i = 0; i < dnsbl_zone_count(d->dns->dnsbl); i++) {
+		if (dnsbl_get_zone_stats(d->dns->dnsbl, i, &zs))
+			continue;
+		fprintf(f, "mxguard_dnsbl_queries_total{interface=\"%s\",zone=\"%s\",result=\"listed\"} %llu\n",
+			d->guard.ifname, zs.zone, (unsigned long long)zs.listed);
+		fprintf(f, "mxguard_dnsbl_queries_total{interface=\"%s\",zone=\"%s\",result=\"not_listed\"} %llu\n",
+			d->guard.ifname, zs.zone,
+			(unsigned long long)(zs.answers > zs.listed ? zs.answers - zs.listed : 0));
+		fprintf(f, "mxguard_dnsbl_queries_total{interface=\"%s\",zone=\"%s\",result=\"error\"} %llu\n",
+			d->guard.ifname, zs.zone, (unsigned long long)zs.errors);
+	}
+}
+
+void feeds_status_text(struct daemon *d, FILE *f)
+{
+	struct dnsbl_zone_stats zs;
+	struct logfollow_stats st;
+	size_t i;
+
+	if (!d->logs) {
+		fputs("logs: none followed\n", f);
+	} else {
+		fprintf(f, "logs: %llu lines; auth_fail %llu, reject %llu, protocol %llu, login_ok %llu\n",
+			(unsigned long long)d->logs->lines,
+			(unsigned long long)d->logs->events[LP_AUTH_FAIL],
+			(unsigned long long)d->logs->events[LP_REJECT],
+			(unsigned long long)d->logs->events[LP_PROTOCOL],
+			(unsigned long long)d->logs->events[LP_LOGIN_OK]);
+		for (i = 0; d->logs->files && i < logfollow_nsources(d->logs->files); i++) {
+			if (logfollow_stats(d->logs->files, i, &st))
+				continue;
+			fprintf(f, "  %s: %s, %llu lines, %llu rotations, %llu truncations\n",
+				logfollow_source(d->logs->files, i),
+				st.open ? "open" : "missing", (unsigned long long)st.lines,
+				(unsigned long long)st.rotations,
+				(unsigned long long)st.truncations);
+		}
+	}
+	if (!d->dns) {
+		fputs("dnsbl: no lists configured\n", f);
+		return;
+	}
+	for (i = 0; i < dnsbl_zone_count(d->dns->dnsbl); i++) {
+		if (dnsbl_get_zone_stats(d->dns->dnsbl, i, &zs))
+			continue;
+		fprintf(f, "dnsbl %s: %s%s%s, %llu queries, %llu listed, %llu errors\n",
+			zs.zone,
+			zs.state == DNSBL_ZONE_ENABLED ? "enabled" :
+			zs.state == DNSBL_ZONE_DISABLED ? "disabled" : "pending",
+			zs.reason ? ": " : "", zs.reason ? zs.reason : "",
+			(unsigned long long)zs.queries, (unsigned long long)zs.listed,
+			(unsigned long long)zs.errors);
+	}
 }

@@ -7,6 +7,7 @@
 #define MXG_FEEDS_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "mxguardd.h"
 
 /* feeds_check - validate what cfg asks of the feeds; 0 or -EINVAL + err. */
@@ -26,5 +27,10 @@ void feeds_after_wait(struct daemon *d);
 void feeds_child_exited(struct daemon *d);
 /* feeds_status_json - "logs", "dnsbl" and "events" members of the status. */
 void feeds_status_json(struct daemon *d, struct json *j);
+
+/* feeds_metrics_prometheus - log and DNS counters in the Prometheus format. */
+void feeds_metrics_prometheus(struct daemon *d, FILE *f);
+/* feeds_status_text - the feeds part of 'mxguard daemon status'. */
+void feeds_status_text(struct daemon *d, FILE *f);
 
 #endif /* MXG_FEEDS_H */

@@ -180,6 +180,59 @@ void daemon_status_json(struct daemon *d, struct json *j)
 	json_end_object(j);
 }
 
+void daemon_status_text(struct daemon *d, FILE *f)
+{
+	const struct daemon_stats *s = &d->stats;
+
+	fprintf(f, "mxguardd %s (pid %d) guarding %s for %llus, configuration %s\n",
+		MXG_VERSION, (int)getpid(), d->guard.ifname,
+		(unsigned long long)((now_boot_ns() - d->started_ns) / NSEC_PER_SEC),
+		d->cfg.path[0] ? d->cfg.path : "(embedded defaults)");
+	fprintf(f, "bans: %llu added, %llu extended, %llu refused (blocklist full), %llu not made (allowed sources)\n",
+		(unsigned long long)s->bans_added, (unsigned long long)s->bans_extended,
+		(unsigned long long)s->bans_refused_full,
+		(unsigned long long)s->bans_skipped_allowed);
+	fprintf(f, "      %llu from DNS lists, %llu promoted to prefixes; %llu DNSWL allow entries; %llu entries expired\n",
+		(unsigned long long)s->dnsbl_bans, (unsigned long long)s->promotions,
+		(unsigned long long)s->dnswl_allows,
+		(unsigned long long)s->entries_expired);
+	fprintf(f, "sources tracked: %zu (%llu forgotten to stay within %d); new sources reported: %llu\n",
+		d->tracker.n, (unsigned long long)d->tracker.evicted, TRACKER_MAX,
+		(unsigned long long)s->events_new_source);
+	feeds_status_text(d, f);
+	if (d->last_state_write)
+		fprintf(f, "state: %s, written %llds ago (%llu writes, %llu failed)\n",
+			d->cfg.state_file, (long long)(now_real_sec() - d->last_state_write),
+			(unsigned long long)s->state_writes,
+			(unsigned long long)s->state_write_failures);
+	fprintf(f, "reloads: %llu, %llu refused\n", (unsigned long long)s->reloads,
+		(unsigned long long)s->reload_failures);
+}
+
+void daemon_metrics_prometheus(struct daemon *d, FILE *f)
+{
+	const struct daemon_stats *s = &d->stats;
+	const char *i = d->guard.ifname;
+
+	fprintf(f, "# HELP mxguard_daemon_bans_total Bans mxguardd wrote or did not write, by result.\n"
+		"# TYPE mxguard_daemon_bans_total counter\n"
+		"mxguard_daemon_bans_total{interface=\"%s\",result=\"added\"} %llu\n"
+		"mxguard_daemon_bans_total{interface=\"%s\",result=\"extended\"} %llu\n"
+		"mxguard_daemon_bans_total{interface=\"%s\",result=\"refused_full\"} %llu\n"
+		"mxguard_daemon_bans_total{interface=\"%s\",result=\"skipped_allowed\"} %llu\n",
+		i, (unsigned long long)s->bans_added, i, (unsigned long long)s->bans_extended,
+		i, (unsigned long long)s->bans_refused_full,
+		i, (unsigned long long)s->bans_skipped_allowed);
+	fprintf(f, "# HELP mxguard_daemon_entries_expired_total Expired entries removed by mxguardd.\n"
+		"# TYPE mxguard_daemon_entries_expired_total counter\n"
+		"mxguard_daemon_entries_expired_total{interface=\"%s\"} %llu\n",
+		i, (unsigned long long)s->entries_expired);
+	fprintf(f, "# HELP mxguard_daemon_tracked_sources Sources the ban policy remembers.\n"
+		"# TYPE mxguard_daemon_tracked_sources gauge\n"
+		"mxguard_daemon_tracked_sources{interface=\"%s\"} %zu\n", i, d->tracker.n);
+	feeds_metrics_prometheus(d, f);
+}
+
 static void on_signal(struct daemon *d, int fd, uint32_t events, void *arg)
 {
 	struct signalfd_siginfo si;

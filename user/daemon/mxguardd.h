@@ -11,6 +11,7 @@
 #define MXG_MXGUARDD_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <bpf/libbpf.h>
 #include "config.h"
 #include "guard.h"
@@ -175,5 +176,7 @@ void control_close(struct daemon *d);
 /* main.c */
 int daemon_reload(struct daemon *d, char *msg, size_t msglen);
 void daemon_status_json(struct daemon *d, struct json *j);
+void daemon_status_text(struct daemon *d, FILE *f);
+void daemon_metrics_prometheus(struct daemon *d, FILE *f);
 
 #endif /* MXG_MXGUARDD_H */

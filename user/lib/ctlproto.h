@@ -5,8 +5,8 @@
  * One request and one response per connection over a root-only UNIX
  * stream socket. Each message is a fixed header (magic, version, type or
  * status, payload length, all little-endian u32) followed by the payload:
- * text for requests, a JSON document for responses (CTL_WHY_TEXT answers
- * with plain text). Every length is
+ * text for requests, a JSON document for responses (the text forms of
+ * CTL_STATUS and CTL_WHY_TEXT, and CTL_METRICS, answer with plain text). Every length is
  * checked against CTL_MAX_PAYLOAD before anything is read into memory.
  */
 #ifndef MXG_CTLPROTO_H
@@ -21,10 +21,11 @@
 #define CTL_SOCKET_DIR "/run/mxguard"
 
 enum ctl_type {
-	CTL_STATUS = 1,		/* payload: none */
+	CTL_STATUS = 1,		/* payload: "", "pretty" or "text" */
 	CTL_RELOAD = 2,		/* payload: none */
 	CTL_WHY = 3,		/* payload: an address; answer: JSON */
 	CTL_WHY_TEXT = 4,	/* payload: an address; answer: lines of text */
+	CTL_METRICS = 5,	/* payload: none; answer: Prometheus text */
 };
 
 struct ctl_header {
