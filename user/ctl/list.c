@@ -176,6 +176,52 @@ static void print_expiry(uint64_t expires_ns, uint64_t now, char *buf, size_t le
 				buf, len);
 }
 
+/* Own and configured allowlist entries that a new ban would cover. */
+struct covered {
+	const struct mxg_prefix *ban;
+	char names[200];
+	int n;
+};
+
+static int covered_fn(const struct mxg_prefix *p, const struct mxg_entry *e,
+		      void *arg)
+{
+	struct covered *c = arg;
+	char buf[PREFIX_STRLEN];
+	size_t off = strlen(c->names);
+
+	if (e->origin != MXG_ORIGIN_SELF && e->origin != MXG_ORIGIN_CONFIG)
+		return 0;
+	if (!prefix_contains(c->ban, p))
+		return 0;
+	if (c->n++ < 3 && off < sizeof(c->names))
+		snprintf(c->names + off, sizeof(c->names) - off, "%s%s (%s)",
+			 off ? ", " : "", prefix_format(p, buf, sizeof(buf)),
+			 origin_name(e->origin));
+	return 0;
+}
+
+/*
+ * check_covers_own - refuse, unless forced, a ban that covers the host's
+ * own or configured addresses. The allowlist would still pass them, but
+ * such a range is usually a typo.
+ */
+static int check_covers_own(struct guard *g, enum guard_list l,
+			    const struct mxg_prefix *ban)
+{
+	struct covered c = { .ban = ban };
+	char buf[PREFIX_STRLEN];
+
+	if (l != GUARD_BLOCK || opt_force)
+		return EXIT_OK;
+	if (guard_walk(g, GUARD_ALLOW, covered_fn, &c) || !c.n)
+		return EXIT_OK;
+	p_err("refusing to block %s, which covers %s%s; those stay allowed, use -f to block the rest anyway",
+	      prefix_format(ban, buf, sizeof(buf)), c.names,
+	      c.n > 3 ? " and more" : "");
+	return EXIT_USAGE;
+}
+
 static int do_list_add(enum guard_list l, int argc, char **argv)
 {
 	char err[256], buf[PREFIX_STRLEN], exp[32];
@@ -192,6 +238,9 @@ static int do_list_add(enum guard_list l, int argc, char **argv)
 	if (ret)
 		return ret;
 	ret = ctl_lock(&g);
+	if (ret)
+		goto out_close;
+	ret = check_covers_own(&g, l, &r.prefix);
 	if (ret)
 		goto out_close;
 	e = apply_req(&g, l, &r, &created);
@@ -585,6 +634,10 @@ static int do_list_import(enum guard_list l, int argc, char **argv)
 	if (ret)
 		goto out_free;
 	ret = ctl_lock(&g);
+	if (ret)
+		goto out_close;
+	for (i = 0; i < n && !ret; i++)
+		ret = check_covers_own(&g, l, &reqs[i].prefix);
 	if (ret)
 		goto out_close;
 	for (i = 0; i < n; i++) {
