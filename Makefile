@@ -109,6 +109,9 @@ $(OUTPUT)/bpf/%.tmp.o: bpf/%.bpf.c $(wildcard bpf/*.h) include/mxguard_abi.h | $
 	$(call msg,CLANG,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+# conn.bpf.c attaches to a tracepoint and an iterator, which take kernel types.
+$(OUTPUT)/bpf/conn.tmp.o: $(OUTPUT)/vmlinux.h
+
 $(OUTPUT)/bpf/%.bpf.o: $(OUTPUT)/bpf/%.tmp.o
 	$(call msg,GEN-OBJ,$@)
 	$(Q)$(BPFTOOL) gen object $@ $<

@@ -133,4 +133,36 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } mxguard_events SEC(".maps");
 
+/*
+ * Open connections per source and generation (struct mxg_conn_key). Kept
+ * by bpf/conn.bpf.c, read here by the XDP guard: both objects reuse the
+ * one pinned map. Not LRU: an evicted count would let a source past the
+ * cap, while a full map only leaves new sources uncounted.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MXG_DEF_CONN_MAX);
+	__type(key, struct mxg_conn_key);
+	__type(value, __s64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} mxguard_conn SEC(".maps");
+
+/* Handshakes in flight per source key (struct mxg_pending). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, MXG_DEF_PENDING_MAX);
+	__type(key, struct mxg_addr6);
+	__type(value, struct mxg_pending);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} mxguard_pending SEC(".maps");
+
+/* Generations and namespace of the connection counts (struct mxg_conngen). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct mxg_conngen);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} mxguard_conngen SEC(".maps");
+
 #endif /* MXG_BPF_MAPS_H */

@@ -4,7 +4,8 @@
  *
  * Only a pure SYN (SYN set, ACK and RST clear) to a guarded destination port
  * is a candidate. A candidate meets, in order: the allowlist, the blocklist,
- * its source's token bucket, the global SYN budget and the new-source report.
+ * its source's token bucket, the global SYN budget, its open-connection cap
+ * (conn_limit, from the counts of bpf/conn.bpf.c) and the new-source report.
  * Everything else passes untouched, and anything the parser cannot follow
  * passes with a counter for the reason: the guard fails open, except for the
  * RFC 1858 fragments described at parse_tcp().
@@ -19,6 +20,7 @@
 #include "maps.h"
 #include "parse.h"
 #include "verdict.h"
+#include "conn.h"
 
 /*
  * Benchmark knob: when set, each packet's source is replaced (in the lookup
@@ -302,21 +304,25 @@ static __always_inline int guard_candidate(struct pkt *p,
 		return count_drop(MXG_CNT_DROP_BLOCK + reason, mode);
 	}
 
-	/* per-source token bucket, keyed like a ban: IPv6 at the prefix */
-	if (lim->syn_rate) {
-		if (p->family == 2)
-			__builtin_memcpy(src_key.addr, p->src, 16);
-		else
-			mask_v6(src_key.addr, p->src, v6_prefix);
-		if (!bucket_admit(&src_key, lim, now))
-			return count_drop(MXG_CNT_DROP_SYN_RATE, mode);
-	}
+	/* the source's key for the bucket and the counts: IPv6 at the prefix */
+	if (p->family == 2)
+		__builtin_memcpy(src_key.addr, p->src, 16);
+	else
+		mask_v6(src_key.addr, p->src, v6_prefix);
+
+	/* per-source token bucket */
+	if (lim->syn_rate && !bucket_admit(&src_key, lim, now))
+		return count_drop(MXG_CNT_DROP_SYN_RATE, mode);
 
 	/* global SYN budget */
 	if (lim->global_syn_rate &&
 	    !global_admit(MXG_GLOBAL_SYN, now, lim->global_syn_rate,
 			  lim->global_syn_burst))
 		return count_drop(MXG_CNT_DROP_GLOBAL_RATE, mode);
+
+	/* open connections, with one to spare: see conn_admit() */
+	if (lim->conn_limit && !conn_admit(&src_key, lim, now))
+		return count_drop(MXG_CNT_DROP_CONN_LIMIT, mode);
 
 	/* new source: report it, and hold its first SYN if asked to */
 	if (lim->event_rate && report_new_source(p, lim, now) &&

@@ -201,7 +201,12 @@ enum {
 	MXG_CNT_FULL_BUCKET = 94,
 	MXG_CNT_FULL_SEEN = 95,
 
-	MXG_CNT_MAX = 96,
+	/* the connection cap at the socket lookup (sk_lookup), and its map */
+	MXG_CNT_REFUSE_CONN_LIMIT = 96,	/* refused with an RST */
+	MXG_CNT_MONITOR_REFUSE_CONN = 97, /* would refuse, monitor mode */
+	MXG_CNT_FULL_CONN = 98,		/* connection not counted: map full */
+
+	MXG_CNT_MAX = 104,
 };
 
 /* struct mxg_event - a source seen for the first time, from the ring buffer. */
@@ -212,6 +217,66 @@ struct mxg_event {
 	__u8 family;		/* AF_INET or AF_INET6 */
 	__u8 held;		/* 1 when the SYN was dropped to wait for DNS */
 	__u32 pad;
+};
+
+/*
+ * Open connections per source (conn_limit), kept by bpf/conn.bpf.c from
+ * TCP state changes and read by the XDP guard and the socket lookup.
+ * A connection counts while it is ESTABLISHED, once, under the source key
+ * of the bucket map (IPv4 as ::ffff:a.b.c.d, IPv6 masked to v6_prefix), and
+ * only for guarded ports in the guarded network namespace.
+ */
+#define MXG_MAP_CONN "mxguard_conn"
+#define MXG_MAP_PENDING "mxguard_pending"
+#define MXG_MAP_CONNGEN "mxguard_conngen"
+#define MXG_MAP_CONNSK "mxguard_connsk"
+
+/* Pins of the counter's links, beside MXG_PIN_LINK. */
+#define MXG_PIN_CONN_STATE "conn_state"		/* tp_btf/inet_sock_set_state */
+#define MXG_PIN_CONN_LOOKUP "conn_lookup"	/* sk_lookup, guarded netns */
+#define MXG_PIN_CONN_ITER "conn_iter"		/* iter/tcp, for rebuilds */
+
+#define MXG_DEF_CONN_MAX 65536
+#define MXG_DEF_PENDING_MAX 65536
+
+/*
+ * How long a SYN that XDP passed counts as a handshake in flight when
+ * no connection comes of it.
+ */
+#define MXG_PENDING_WINDOW_NS 1000000000ULL
+
+/*
+ * struct mxg_conn_key - key of MXG_MAP_CONN, whose value is a __s64 count.
+ * Counts are rebuilt now and then into a new generation (see
+ * struct mxg_conngen); the keys of older generations are then deleted.
+ */
+struct mxg_conn_key {
+	__u32 gen;
+	__u8 addr[16];
+};
+
+/*
+ * struct mxg_pending - value of MXG_MAP_PENDING (LRU hash by source key):
+ * SYNs that XDP passed within MXG_PENDING_WINDOW_NS of start_ns and that
+ * have not yet become connections or been refused. n may dip below zero
+ * when decrements race; readers treat that as zero.
+ */
+struct mxg_pending {
+	__u64 start_ns;		/* CLOCK_BOOTTIME of the window's first SYN */
+	__s32 n;
+	__u32 pad;
+};
+
+/*
+ * struct mxg_conngen - the one entry of MXG_MAP_CONNGEN, written only by
+ * user space. New connections are counted in write_gen; the programs
+ * that enforce the cap read read_gen, and read_gen 0 (nothing counted
+ * yet) leaves the cap off.
+ */
+struct mxg_conngen {
+	__u32 read_gen;
+	__u32 write_gen;
+	__u64 netns_ino;	/* inode of the guarded network namespace */
 };
 
 #endif /* MXGUARD_ABI_H */
