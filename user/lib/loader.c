@@ -21,6 +21,7 @@
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "conn.h"
 #include "loader.h"
 #include "log.h"
 #include "util.h"
@@ -252,6 +253,19 @@ static int check_foreign(const char *ifname, int ifindex)
 	return -EBUSY;
 }
 
+/*
+ * attach_counter - attach or replace the connection counter behind
+ * conn_limit. The guard works without it, so a failure is only reported.
+ */
+static void attach_counter(const char *ifname, const char *dir)
+{
+	int err = conn_attach(dir);
+
+	if (err)
+		pr_warn("failed to attach the connection counter to '%s': %s; conn_limit is not enforced",
+			ifname, strerror(-err));
+}
+
 int loader_attach(const struct loader_opts *o, int *generic)
 {
 	char dir[GUARD_DIR_MAX], path[PATH_MAX];
@@ -337,6 +351,7 @@ int loader_attach(const struct loader_opts *o, int *generic)
 		goto out_close_link;
 	}
 	err = 0;
+	attach_counter(o->ifname, dir);
 
 out_close_link:
 	close(link_fd);
@@ -424,6 +439,8 @@ int loader_replace(const struct loader_opts *o)
 		pr_warn("failed to replace the program on '%s': %s", o->ifname,
 			strerror(-err));
 	}
+	if (!err)
+		attach_counter(o->ifname, dir);
 
 out_destroy:
 	mxguard__destroy(skel);
@@ -455,6 +472,7 @@ int loader_detach(const char *ifname)
 				strerror(errno));
 		close(link_fd);
 	}
+	conn_detach(dir);
 
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')

@@ -6,12 +6,15 @@
  * The program is attached through a BPF link pinned at
  * MXG_PIN_ROOT/IFNAME/link, so it keeps running when the loading process
  * exits, and a new program replaces the old one in one step through that
- * link, with the same pinned maps.
+ * link, with the same pinned maps. Attach, replace and detach do the same
+ * for the connection counter of conn.h; the guard runs without it when
+ * the kernel cannot load it.
  */
 #ifndef MXG_LOADER_H
 #define MXG_LOADER_H
 
 #include <stdint.h>
+#include "conn.h"
 #include "guard.h"
 
 enum loader_xdp_mode {
