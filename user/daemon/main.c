@@ -278,6 +278,7 @@ static void on_tick(struct daemon *d, int fd, uint32_t events, void *arg)
 			selfaddr_sync(&d->guard);
 			guard_unlock(&d->guard);
 		}
+		conn_rebuild_tick(&d->guard);
 	}
 	if ((uint64_t)(now_real_sec() - d->last_state_write) >= d->cfg.state_interval)
 		state_save(d);
