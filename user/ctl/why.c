@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
+#include "conn.h"
 #include "ctl.h"
 #include "ctlproto.h"
 #include "limits.h"
@@ -27,6 +28,8 @@ struct why {
 	uint64_t limited;
 	int seen;
 	uint64_t seen_ago_sec;
+	int has_conn;		/* the connection counter's maps exist */
+	struct conn_source conn;
 	const char *verdict;
 	const char *reason;
 	char *daemon;		/* the daemon's JSON answer, or NULL */
@@ -100,6 +103,10 @@ static void decide(struct why *w)
 	} else if (w->lim.syn_rate && w->has_bucket && w->tokens < 1) {
 		w->verdict = "drop";
 		w->reason = "syn_rate: the source's bucket is empty";
+	} else if (w->lim.conn_limit && w->has_conn && w->conn.active &&
+		   w->conn.open >= w->lim.conn_limit) {
+		w->verdict = "drop";
+		w->reason = "conn_limit: the source holds as many open connections as it may; a new one is refused";
 	} else {
 		w->verdict = "pass";
 		w->reason = "no entry and within the limits";
@@ -163,6 +170,17 @@ static void print_json(const struct why *w, const char *ifname)
 	} else {
 		json_null(jw);
 	}
+	json_name(jw, "conn");
+	if (w->has_conn) {
+		json_begin_object(jw);
+		json_kv_uint(jw, "open", w->conn.open);
+		json_kv_uint(jw, "pending", w->conn.pending);
+		json_kv_uint(jw, "limit", w->lim.conn_limit);
+		json_kv_bool(jw, "counting", w->conn.active);
+		json_end_object(jw);
+	} else {
+		json_null(jw);
+	}
 	json_name(jw, "reported_sec_ago");
 	if (w->seen)
 		json_uint(jw, w->seen_ago_sec);
@@ -175,6 +193,29 @@ static void print_json(const struct why *w, const char *ifname)
 		json_null(jw);
 	json_end_object(jw);
 	json_done();
+}
+
+static void print_conn(const struct why *w)
+{
+	const struct conn_source *c = &w->conn;
+
+	if (!w->has_conn || !c->active) {
+		if (w->lim.conn_limit)
+			printf("  conn_limit: %u, not enforced: the connection counter is not attached\n",
+			       w->lim.conn_limit);
+		else
+			printf("  conn_limit: off; the connection counter is not attached\n");
+		return;
+	}
+	if (w->lim.conn_limit)
+		printf("  conn_limit: %llu of %u connections open",
+		       (unsigned long long)c->open, w->lim.conn_limit);
+	else
+		printf("  conn_limit: off (%llu connections open)",
+		       (unsigned long long)c->open);
+	if (c->pending)
+		printf(", %llu handshakes in flight", (unsigned long long)c->pending);
+	printf("\n");
 }
 
 static void print_plain(const struct why *w, const char *ifname)
@@ -214,6 +255,7 @@ static void print_plain(const struct why *w, const char *ifname)
 	else
 		printf("  syn_rate: no recent SYN (%u allowed at once, then %u/s)\n",
 		       w->lim.syn_burst, w->lim.syn_rate);
+	print_conn(w);
 	if (w->seen)
 		printf("  last reported to the daemon %llus ago\n",
 		       (unsigned long long)w->seen_ago_sec);
@@ -265,6 +307,7 @@ int do_why(int argc, char **argv)
 	w.blocked = !guard_match(&g, GUARD_BLOCK, &w.addr, &w.block_p, &w.block_e);
 	read_bucket(&g, &w);
 	read_seen(&g, &w);
+	w.has_conn = !conn_source_read(&g, &w.addr, w.lim.v6_prefix, &w.conn);
 	decide(&w);
 	ask_daemon(&w, g.ifname, argv[0]);
 

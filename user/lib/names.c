@@ -153,6 +153,15 @@ const char *counter_name(__u32 idx, enum counter_group *group)
 	case MXG_CNT_FULL_SEEN:
 		*group = CG_MAP_FULL;
 		return "seen";
+	case MXG_CNT_REFUSE_CONN_LIMIT:
+		*group = CG_DROP;
+		return "conn_limit_refused";
+	case MXG_CNT_MONITOR_REFUSE_CONN:
+		*group = CG_WOULD_DROP;
+		return "conn_limit_refused";
+	case MXG_CNT_FULL_CONN:
+		*group = CG_MAP_FULL;
+		return "conn";
 	}
 	return NULL;
 }
