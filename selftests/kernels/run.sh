@@ -32,12 +32,14 @@ OUTPUT=${OUTPUT:-build}
 case $OUTPUT in /*) ;; *) OUTPUT=$top/$OUTPUT ;; esac
 packages=${KMATRIX_PACKAGES:-linux-image-cloud-amd64 linux-image-6.12-cloud-amd64}
 cache=${KMATRIX_CACHE:-/var/cache/mxguard-kernels}
-# The packet tests by name: "packet", plus any test of
-# selftests/prog_tests/packet*.c whose name does not contain it.
+# The BPF tests by name: "packet" and "conn", plus any test of
+# selftests/prog_tests/{packet,conn}*.c whose name contains neither.
 tests=${KMATRIX_TESTS:-$(
 	{ echo packet
-	  grep -ho '^void test_[a-z0-9_]*(void)' "$top"/selftests/prog_tests/packet*.c 2>/dev/null |
-		sed 's/^void test_\(.*\)(void)$/\1/' | grep -v packet
+	  echo conn
+	  grep -ho '^void test_[a-z0-9_]*(void)' "$top"/selftests/prog_tests/packet*.c \
+		"$top"/selftests/prog_tests/conn*.c 2>/dev/null |
+		sed 's/^void test_\(.*\)(void)$/\1/' | grep -v -e packet -e conn
 	} | paste -sd ,)}
 timeout_sec=${KMATRIX_TIMEOUT:-120}
 jobs=${KMATRIX_JOBS:-$(nproc)}
