@@ -69,35 +69,27 @@ static __always_inline void mask_v6(__u8 *dst, const __u8 *src, __u32 plen)
 	__builtin_memcpy(dst, w, 16);
 }
 
-static __always_inline int entry_live(const struct mxg_entry *e, __u64 now)
-{
-	return e->expires_ns == 0 || e->expires_ns > now;
-}
 
 /* lookup_allow - the live allowlist entry covering the source, or NULL. */
 static __always_inline struct mxg_entry *
 lookup_allow(const struct pkt *p, const struct mxg_meta *meta, __u64 now)
 {
-	struct mxg_entry *e = NULL;
-
 	if (p->family == 2) {
 		struct mxg_lpm4_key k4 = { .prefixlen = 32 };
 
 		if (!meta->allow4_entries)
 			return NULL;
 		__builtin_memcpy(k4.addr, &p->src[12], 4);
-		e = bpf_map_lookup_elem(&mxguard_allow4, &k4);
-	} else {
+		return lpm_lookup_live(&mxguard_allow4, &k4, &k4.prefixlen, now);
+	}
+	if (!meta->allow6_entries)
+		return NULL;
+	{
 		struct mxg_lpm6_key k6 = { .prefixlen = 128 };
 
-		if (!meta->allow6_entries)
-			return NULL;
 		__builtin_memcpy(k6.addr, p->src, 16);
-		e = bpf_map_lookup_elem(&mxguard_allow6, &k6);
+		return lpm_lookup_live(&mxguard_allow6, &k6, &k6.prefixlen, now);
 	}
-	if (e && entry_live(e, now))
-		return e;
-	return NULL;
 }
 
 /*
@@ -122,7 +114,7 @@ lookup_block(const struct pkt *p, const struct mxg_meta *meta,
 		if (!meta->bnet4_entries)
 			return NULL;
 		__builtin_memcpy(k4.addr, &a4, 4);
-		e = bpf_map_lookup_elem(&mxguard_bnet4, &k4);
+		return lpm_lookup_live(&mxguard_bnet4, &k4, &k4.prefixlen, now);
 	} else {
 		struct mxg_lpm6_key k6 = { .prefixlen = 128 };
 		struct mxg_addr6 h6;
@@ -134,11 +126,8 @@ lookup_block(const struct pkt *p, const struct mxg_meta *meta,
 		if (!meta->bnet6_entries)
 			return NULL;
 		__builtin_memcpy(k6.addr, p->src, 16);
-		e = bpf_map_lookup_elem(&mxguard_bnet6, &k6);
+		return lpm_lookup_live(&mxguard_bnet6, &k6, &k6.prefixlen, now);
 	}
-	if (e && entry_live(e, now))
-		return e;
-	return NULL;
 }
 
 /* bucket_admit - charge one SYN to the source's bucket; 0 when it is empty. */

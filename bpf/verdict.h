@@ -64,4 +64,34 @@ static __always_inline int gcra_admit(__u64 *tat, __u64 now, __u32 rate,
 	return 1;
 }
 
+static __always_inline int entry_live(const struct mxg_entry *e, __u64 now)
+{
+	return e->expires_ns == 0 || e->expires_ns > now;
+}
+
+/*
+ * lpm_lookup_live - the longest live trie entry covering key, whose first
+ * field *prefixlen is. A trie returns only the longest match; when that
+ * entry has expired, look again below its length, so that an expired
+ * longer range does not hide a live shorter one (at most MXG_LPM_RETRY
+ * times: deeper stacks of expired ranges hide the rest until purged).
+ */
+static __always_inline struct mxg_entry *
+lpm_lookup_live(void *map, void *key, __u32 *prefixlen, __u64 now)
+{
+	struct mxg_entry *e = bpf_map_lookup_elem(map, key);
+	int i;
+
+#pragma unroll
+	for (i = 0; i < MXG_LPM_RETRY; i++) {
+		if (!e || entry_live(e, now))
+			return e;
+		if (e->plen == 0 || e->plen > *prefixlen)
+			return NULL;
+		*prefixlen = e->plen - 1;
+		e = bpf_map_lookup_elem(map, key);
+	}
+	return e && entry_live(e, now) ? e : NULL;
+}
+
 #endif /* MXG_BPF_VERDICT_H */

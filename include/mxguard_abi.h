@@ -12,7 +12,7 @@
 
 #include <linux/types.h>
 
-#define MXG_ABI_VERSION 1
+#define MXG_ABI_VERSION 2
 
 /* Pins live in MXG_PIN_ROOT/<ifname>/<map name>, plus "link" and "prog". */
 #define MXG_PIN_ROOT "/sys/fs/bpf/mxguard"
@@ -41,6 +41,12 @@
 #define MXG_DEF_BUCKET_MAX 131072
 #define MXG_DEF_SEEN_MAX 131072
 #define MXG_DEF_EVENTS_BYTES (256 * 1024)
+
+/*
+ * After an expired trie entry, the program looks this many times at most
+ * for a live shorter prefix covering the same source.
+ */
+#define MXG_LPM_RETRY 4
 
 /* Guarded destination ports; a zero slot is unused. */
 #define MXG_MAX_PORTS 16
@@ -111,14 +117,16 @@ struct mxg_addr6 {
  *
  * Times are CLOCK_BOOTTIME nanoseconds (bpf_ktime_get_boot_ns), so expiry
  * keeps working across suspend and while no daemon runs. The program
- * ignores an entry whose expires_ns has passed.
+ * ignores an entry whose expires_ns has passed; in a trie it then looks
+ * for a shorter live prefix, starting below plen.
  */
 struct mxg_entry {
 	__u64 expires_ns;	/* 0 = never */
 	__u64 added_ns;
 	__u64 hits;		/* SYNs dropped (blocklist) or passed (allowlist) */
 	__u32 reason;		/* MXG_REASON_* */
-	__u32 origin;		/* MXG_ORIGIN_* */
+	__u16 origin;		/* MXG_ORIGIN_* */
+	__u16 plen;		/* prefix length of a trie entry; 0 in a hash */
 };
 
 /*

@@ -196,7 +196,7 @@ M -j li sh > "$T_TMP/short"
 check prefix_li_sh cmp -s "$T_TMP/full" "$T_TMP/short"
 check prefix_st_sh M st sh > /dev/null
 check_eq prefix_p_sh "$(M -j p sh | json_get 'd[0]["attached"]')" True
-check_eq prefix_ve "$(M -j ve | json_get 'd["abi_version"]')" 1
+check_eq prefix_ve "$(M -j ve | json_get 'd["abi_version"]')" "$(awk '/define MXG_ABI_VERSION/ { print $3 }' "$top/include/mxguard_abi.h")"
 check_eq prefix_keywords "$(add_result bl a 198.51.100.90 t 5m r auth)" added
 check_eq prefix_keywords_reason "$(entry block 198.51.100.90 reason)" auth
 check_eq prefix_limit_se "$(M -j lim se syn_rate 6 | json_get 'd["syn_rate"]')" 6

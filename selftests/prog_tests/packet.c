@@ -654,6 +654,9 @@ static int fx_put_entry(struct fixture *fx, const struct entry *e)
 		if (err)
 			return err;
 	}
+	/* as guard.c stores it: the trie key's length, read below on expiry */
+	if (s.lpm)
+		memcpy(&v.plen, s.key, sizeof(v.plen));
 	if (bpf_map_update_elem(map_fd(fx, s.map), s.key, &v, BPF_NOEXIST))
 		return -errno;
 	return 0;
@@ -1805,6 +1808,31 @@ static const struct pkt_case cases[] = {
 	  .lists = { { .list = BLOCK, .prefix = BAD4, .expiry = EXP_NEVER,
 		       .reason = MXG_REASON_DNSBL, .hits = 1 } },
 	  .verdict = XDP_DROP, .cnt = { BLOCK_CNT(DNSBL, 1) } },
+	/* an expired longer range must not hide a live shorter one */
+	{ .name = "block_expired_range_live_range_v4",
+	  .f = { V4, .src = BAD4 },
+	  .lists = { { .list = BLOCK, .prefix = "203.0.113.0/25", .expiry = EXP_PAST },
+		     { .list = BLOCK, .prefix = "203.0.113.0/24",
+		       .reason = MXG_REASON_REJECT, .hits = 1 } },
+	  .verdict = XDP_DROP, .cnt = { BLOCK_CNT(REJECT, 1) } },
+	{ .name = "block_expired_ranges_live_range_v6",
+	  .f = { V6, .src = BAD6 },
+	  .lists = { { .list = BLOCK, .prefix = "2001:db8:bad:1::/80", .expiry = EXP_PAST },
+		     { .list = BLOCK, .prefix = "2001:db8:bad::/56", .expiry = EXP_PAST },
+		     { .list = BLOCK, .prefix = "2001:db8:bad::/48",
+		       .reason = MXG_REASON_REJECT, .hits = 1 } },
+	  .verdict = XDP_DROP, .cnt = { BLOCK_CNT(REJECT, 1) } },
+	{ .name = "block_expired_range_only_v4",
+	  .f = { V4, .src = BAD4 },
+	  .lists = { { .list = BLOCK, .prefix = "203.0.113.0/25", .expiry = EXP_PAST },
+		     { .list = BLOCK, .prefix = "203.0.113.0/24", .expiry = EXP_PAST } },
+	  .verdict = XDP_PASS, .cnt = { CNT(PASS_CLEAN, 1) }, .buckets = 1 },
+	{ .name = "allow_expired_range_live_range_v4",
+	  .f = { V4, .src = BAD4 },
+	  .lists = { BLOCKED4(0),
+		     { .list = ALLOW, .prefix = "203.0.113.0/26", .expiry = EXP_PAST },
+		     { .list = ALLOW, .prefix = "203.0.113.0/24", .hits = 1 } },
+	  .verdict = XDP_PASS, .cnt = { CNT(PASS_ALLOW, 1) } },
 	{ .name = "block_expired_hash_live_trie",
 	  .f = { V4, .src = BAD4 },
 	  .lists = { { .list = BLOCK, .prefix = BAD4, .expiry = EXP_PAST },

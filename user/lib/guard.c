@@ -329,18 +329,24 @@ int guard_entry_get(struct guard *g, enum guard_list l,
 }
 
 static int entry_insert(struct guard *g, const struct slot *s,
-			const struct mxg_entry *e, int *created)
+			const struct mxg_entry *entry, int *created)
 {
+	struct mxg_entry copy = *entry;
+	const struct mxg_entry *e = &copy;
 	int err;
 
 	if (!s->lpm) {
 		struct mxg_entry old;
 
+		copy.plen = 0;
 		*created = bpf_map_lookup_elem(g->fd[s->map], &s->key, &old) != 0;
 		if (bpf_map_update_elem(g->fd[s->map], &s->key, e, BPF_ANY))
 			return -errno;
 		return 0;
 	}
+
+	/* the program looks below an expired entry's plen for a live one */
+	copy.plen = s->key.l4.prefixlen;
 
 	/* raise the count first, so the program never skips a live entry */
 	err = meta_adjust(g, s->map, 1);
@@ -530,9 +536,12 @@ int guard_walk(struct guard *g, enum guard_list l, guard_walk_fn fn, void *arg)
 	return err;
 }
 
-/* Longest stored prefix covering an address, found the way a trie would. */
+/* Longest trie entry covering an address below a length, as a trie finds it. */
 struct longest_match {
 	const struct mxg_prefix *addr;
+	enum guard_list list;
+	__u32 v6_prefix;
+	int limit;		/* only prefixes shorter than this */
 	struct mxg_prefix best;
 	struct mxg_entry entry;
 	int found;
@@ -543,7 +552,12 @@ static int longest_match_fn(const struct mxg_prefix *p,
 {
 	struct longest_match *m = arg;
 
-	if (!prefix_contains(p, m->addr))
+	/* blocked single sources live in the hashes, not in a trie */
+	if (m->list == GUARD_BLOCK &&
+	    ((p->family == AF_INET && p->plen == 32) ||
+	     (p->family == AF_INET6 && p->plen == m->v6_prefix)))
+		return 0;
+	if (p->plen >= m->limit || !prefix_contains(p, m->addr))
 		return 0;
 	if (m->found && p->plen <= m->best.plen)
 		return 0;
@@ -559,9 +573,9 @@ int guard_match(struct guard *g, enum guard_list l,
 {
 	__u32 v6_prefix = current_v6_prefix(g);
 	uint64_t now = now_boot_ns();
-	struct longest_match m = { .addr = addr };
 	struct mxg_prefix hp = *addr;
 	struct slot s;
+	int i;
 
 	/* the hash of single sources, as the program checks it first */
 	if (l == GUARD_BLOCK) {
@@ -576,20 +590,34 @@ int guard_match(struct guard *g, enum guard_list l,
 	}
 
 	/*
-	 * The program takes the longest trie entry and then checks its
-	 * expiry, so an expired longer entry hides a shorter live one.
+	 * Then the trie, as the program walks it: the longest entry, and
+	 * while that one has expired, the longest below its stored length,
+	 * MXG_LPM_RETRY more times at most.
 	 */
-	guard_walk(g, l, longest_match_fn, &m);
-	if (!m.found || guard_entry_expired(&m.entry, now))
-		return -ENOENT;
-	if (l == GUARD_BLOCK && m.best.family == AF_INET && m.best.plen == 32)
-		return -ENOENT;	/* a hash entry; already checked above */
-	if (l == GUARD_BLOCK && m.best.family == AF_INET6 &&
-	    m.best.plen == v6_prefix)
-		return -ENOENT;
-	*matched = m.best;
-	*e = m.entry;
-	return 0;
+	{
+		struct longest_match m = {
+			.addr = addr,
+			.list = l,
+			.v6_prefix = v6_prefix,
+			.limit = 129,
+		};
+
+		for (i = 0; i <= MXG_LPM_RETRY; i++) {
+			m.found = 0;
+			guard_walk(g, l, longest_match_fn, &m);
+			if (!m.found)
+				return -ENOENT;
+			if (!guard_entry_expired(&m.entry, now)) {
+				*matched = m.best;
+				*e = m.entry;
+				return 0;
+			}
+			if (m.entry.plen == 0 || m.entry.plen > m.best.plen)
+				return -ENOENT;
+			m.limit = m.entry.plen;
+		}
+	}
+	return -ENOENT;
 }
 
 static int purge_map(struct guard *g, int map, uint32_t origin, int all)
@@ -782,6 +810,7 @@ static int copy_trie_to_hash(struct guard *g, __u32 new_prefix,
 		if (key->prefixlen != new_prefix ||
 		    bpf_map_lookup_elem(g->fd[GM_BNET6], key, &e))
 			continue;
+		e.plen = 0;
 		if (bpf_map_update_elem(g->fd[GM_BLOCK6], key->addr, &e, BPF_ANY)) {
 			err = errno == E2BIG ? -E2BIG : -errno;
 			break;
