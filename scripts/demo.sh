@@ -148,6 +148,15 @@ expect guesser_why "mxguard why $GUESSER4: $verdict (reason $reason)" \
 	test "$verdict" = drop -a "$reason" = auth
 note "what the operator sees:"
 mxg why "$GUESSER4" | sed 's/^/     /'
+found=$(cat "$POSTFIX_LOG" "$DOVECOT_LOG" | "$OUTPUT/mxguard" -j log test - 2>/dev/null |
+	python3 -c "import json,sys
+ev = json.load(sys.stdin)
+fails = [e for e in ev if e['kind'] == 'auth_fail']
+print('%d %d %s' % (len(fails), sum(1 for e in fails if e['addr'] == '$GUESSER4'),
+      ','.join(sorted({e['format'] for e in fails}))))")
+expect log_test_finds "mxguard log test on the lab's Postfix and Dovecot logs lists exactly the $tries failed logins (${found##* })" \
+	"mxguard log test found '$found' (failed logins, of them the guesser's, formats)" \
+	test "$found" = "$tries $tries dovecot,postfix"
 before=$(counter drop.block_auth)
 connects "$GUESSER4" 25
 after=$(counter drop.block_auth)
