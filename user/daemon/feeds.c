@@ -434,6 +434,7 @@ static int open_dns(struct daemon *d)
 	o.max_ttl = d->cfg.dnsbl_max_ttl;
 	o.timeout_ms = d->cfg.dnsbl_timeout_ms;
 	o.max_inflight = d->cfg.dnsbl_max_inflight;
+	o.health_interval_sec = d->cfg.dnsbl_health_interval;
 	f->dnsbl = dnsbl_new(&o, err, sizeof(err));
 	if (!f->dnsbl) {
 		e = -errno;

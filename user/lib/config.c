@@ -458,6 +458,7 @@ static const struct cfg_key cfg_keys[] = {
 	{ "dnsbl_timeout", parse_ms, FIELD(dnsbl_timeout_ms), 10, 60000, "2s" },
 	{ "dnsbl_max_inflight", parse_u32, FIELD(dnsbl_max_inflight), 1, 4096, "64" },
 	{ "dnsbl_event_rate", parse_u32, FIELD(dnsbl_event_rate), 1, 100000, "200" },
+	{ "dnsbl_health_interval", parse_dur, FIELD(dnsbl_health_interval), 1, DAY, "5m" },
 	{ "state_file", parse_path, FIELD(state_file), 0, sizeof(((struct cfg *)0)->state_file), CFG_DEFAULT_STATE },
 	{ "state_interval", parse_dur, FIELD(state_interval), 1, DAY, "1m" },
 	{ "control_socket", parse_path, FIELD(control_socket), 0, sizeof(((struct cfg *)0)->control_socket), "" },

@@ -59,6 +59,7 @@ struct cfg {
 	uint64_t dnsbl_timeout_ms;
 	uint32_t dnsbl_max_inflight;
 	uint32_t dnsbl_event_rate;	/* new sources per second looked up */
+	uint64_t dnsbl_health_interval;	/* seconds between zone health probes */
 
 	/* daemon */
 	char state_file[4096];
