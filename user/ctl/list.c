@@ -407,6 +407,30 @@ static int collect_rows(struct guard *g, enum guard_list l, struct row_set *s)
 	return EXIT_OK;
 }
 
+/*
+ * open_rows - the common start of 'list' and 'export': no argument, the
+ * guard opened and its live entries collected. On success the caller
+ * frees s->rows and closes g.
+ */
+static int open_rows(enum guard_list l, const char *cmd, int argc,
+		     char **argv, struct guard *g, struct row_set *s)
+{
+	int ret;
+
+	if (argc) {
+		p_err("unexpected '%s': '%s %s' takes no argument", argv[0],
+		      object_word(l), cmd);
+		return EXIT_USAGE;
+	}
+	ret = ctl_open_guard(g);
+	if (ret)
+		return ret;
+	ret = collect_rows(g, l, s);
+	if (ret)
+		guard_close(g);
+	return ret;
+}
+
 static int do_list_list(enum guard_list l, int argc, char **argv)
 {
 	char buf[PREFIX_STRLEN], exp[32];
@@ -415,17 +439,9 @@ static int do_list_list(enum guard_list l, int argc, char **argv)
 	size_t i;
 	int ret;
 
-	if (argc) {
-		p_err("unexpected '%s': '%s list' takes no argument", argv[0],
-		      object_word(l));
-		return EXIT_USAGE;
-	}
-	ret = ctl_open_guard(&g);
+	ret = open_rows(l, "list", argc, argv, &g, &s);
 	if (ret)
 		return ret;
-	ret = collect_rows(&g, l, &s);
-	if (ret)
-		goto out_close;
 
 	json_start();
 	if (jw)
@@ -475,7 +491,6 @@ static int do_list_list(enum guard_list l, int argc, char **argv)
 		json_done();
 	}
 	free(s.rows);
-out_close:
 	guard_close(&g);
 	return ret;
 }
@@ -681,17 +696,9 @@ static int do_list_export(enum guard_list l, int argc, char **argv)
 	size_t i;
 	int ret;
 
-	if (argc) {
-		p_err("unexpected '%s': '%s export' takes no argument", argv[0],
-		      object_word(l));
-		return EXIT_USAGE;
-	}
-	ret = ctl_open_guard(&g);
+	ret = open_rows(l, "export", argc, argv, &g, &s);
 	if (ret)
 		return ret;
-	ret = collect_rows(&g, l, &s);
-	if (ret)
-		goto out_close;
 
 	json_start();
 	if (jw)
@@ -725,7 +732,6 @@ static int do_list_export(enum guard_list l, int argc, char **argv)
 		json_done();
 	}
 	free(s.rows);
-out_close:
 	guard_close(&g);
 	return ret;
 }
