@@ -187,8 +187,16 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)OUTPUT=$(OUTPUT) scripts/demo.sh
 
+# Benchmark programs: one per scripts/bench/*.c, linked with the library.
+BENCH_PROGS := $(patsubst scripts/bench/%.c,$(OUTPUT)/bench/%,$(wildcard scripts/bench/*.c))
+
+$(OUTPUT)/bench/%: scripts/bench/%.c $(wildcard scripts/bench/*.h) $(LIB) $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -Iselftests -o $@ $< $(LIB) $(LDLIBS)
+
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all selftests
+	$(Q)$(MAKE) --no-print-directory all selftests $(BENCH_PROGS)
 	$(Q)OUTPUT=$(OUTPUT) scripts/bench/run.sh
 
 # fuzz - run libFuzzer on the log parsers for FUZZ_TIME seconds (ASan, UBSan)
