@@ -14,6 +14,8 @@ lookup in flight, measured in the same round.
 import os
 import sys
 
+# no __pycache__ in the source tree
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchlib as B  # noqa: E402
 
