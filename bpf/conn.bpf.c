@@ -320,6 +320,7 @@ int conn_iter(struct bpf_iter__tcp *ctx)
 /* allowed - 1 when a live allowlist entry covers the address. */
 static __always_inline int allowed(struct bpf_sk_lookup *ctx, __u64 now)
 {
+	struct clock clk = { .ns = now };
 	struct mxg_lpm6_key k6;
 	struct mxg_lpm4_key k4;
 	struct mxg_meta *meta;
@@ -335,7 +336,7 @@ static __always_inline int allowed(struct bpf_sk_lookup *ctx, __u64 now)
 			return 0;
 		k4.prefixlen = 32;
 		__builtin_memcpy(k4.addr, &a4, 4);
-		return lpm_lookup_live(&mxguard_allow4, &k4, &k4.prefixlen, now) != NULL;
+		return lpm_lookup_live(&mxguard_allow4, &k4, &k4.prefixlen, &clk) != NULL;
 	} else {
 		__u32 w[4] = { ctx->remote_ip6[0], ctx->remote_ip6[1],
 			       ctx->remote_ip6[2], ctx->remote_ip6[3] };
@@ -344,7 +345,7 @@ static __always_inline int allowed(struct bpf_sk_lookup *ctx, __u64 now)
 			return 0;
 		k6.prefixlen = 128;
 		__builtin_memcpy(k6.addr, w, 16);
-		return lpm_lookup_live(&mxguard_allow6, &k6, &k6.prefixlen, now) != NULL;
+		return lpm_lookup_live(&mxguard_allow6, &k6, &k6.prefixlen, &clk) != NULL;
 	}
 }
 

@@ -72,7 +72,8 @@ static __always_inline void mask_v6(__u8 *dst, const __u8 *src, __u32 plen)
 
 /* lookup_allow - the live allowlist entry covering the source, or NULL. */
 static __always_inline struct mxg_entry *
-lookup_allow(const struct pkt *p, const struct mxg_meta *meta, __u64 now)
+lookup_allow(const struct pkt *p, const struct mxg_meta *meta,
+	     struct clock *clk)
 {
 	if (p->family == 2) {
 		struct mxg_lpm4_key k4 = { .prefixlen = 32 };
@@ -80,7 +81,7 @@ lookup_allow(const struct pkt *p, const struct mxg_meta *meta, __u64 now)
 		if (!meta->allow4_entries)
 			return NULL;
 		__builtin_memcpy(k4.addr, &p->src[12], 4);
-		return lpm_lookup_live(&mxguard_allow4, &k4, &k4.prefixlen, now);
+		return lpm_lookup_live(&mxguard_allow4, &k4, &k4.prefixlen, clk);
 	}
 	if (!meta->allow6_entries)
 		return NULL;
@@ -88,7 +89,7 @@ lookup_allow(const struct pkt *p, const struct mxg_meta *meta, __u64 now)
 		struct mxg_lpm6_key k6 = { .prefixlen = 128 };
 
 		__builtin_memcpy(k6.addr, p->src, 16);
-		return lpm_lookup_live(&mxguard_allow6, &k6, &k6.prefixlen, now);
+		return lpm_lookup_live(&mxguard_allow6, &k6, &k6.prefixlen, clk);
 	}
 }
 
@@ -99,7 +100,7 @@ lookup_allow(const struct pkt *p, const struct mxg_meta *meta, __u64 now)
  */
 static __always_inline struct mxg_entry *
 lookup_block(const struct pkt *p, const struct mxg_meta *meta,
-	     __u32 v6_prefix, __u64 now)
+	     __u32 v6_prefix, struct clock *clk)
 {
 	struct mxg_entry *e;
 
@@ -109,24 +110,24 @@ lookup_block(const struct pkt *p, const struct mxg_meta *meta,
 
 		__builtin_memcpy(&a4, &p->src[12], 4);
 		e = bpf_map_lookup_elem(&mxguard_block4, &a4);
-		if (e && entry_live(e, now))
+		if (e && entry_live(e, clk))
 			return e;
 		if (!meta->bnet4_entries)
 			return NULL;
 		__builtin_memcpy(k4.addr, &a4, 4);
-		return lpm_lookup_live(&mxguard_bnet4, &k4, &k4.prefixlen, now);
+		return lpm_lookup_live(&mxguard_bnet4, &k4, &k4.prefixlen, clk);
 	} else {
 		struct mxg_lpm6_key k6 = { .prefixlen = 128 };
 		struct mxg_addr6 h6;
 
 		mask_v6(h6.addr, p->src, v6_prefix);
 		e = bpf_map_lookup_elem(&mxguard_block6, &h6);
-		if (e && entry_live(e, now))
+		if (e && entry_live(e, clk))
 			return e;
 		if (!meta->bnet6_entries)
 			return NULL;
 		__builtin_memcpy(k6.addr, p->src, 16);
-		return lpm_lookup_live(&mxguard_bnet6, &k6, &k6.prefixlen, now);
+		return lpm_lookup_live(&mxguard_bnet6, &k6, &k6.prefixlen, clk);
 	}
 }
 
@@ -258,9 +259,9 @@ static __always_inline int guard_candidate(struct pkt *p,
 	__u32 key0 = 0, mode = lim->mode;
 	struct mxg_addr6 src_key;
 	struct mxg_meta *meta;
+	struct clock clk = {};
 	struct mxg_entry *e;
 	__u32 v6_prefix;
-	__u64 now;
 
 	if (cfg_bench_random_src)
 		bench_randomize(p);
@@ -270,24 +271,23 @@ static __always_inline int guard_candidate(struct pkt *p,
 	meta = bpf_map_lookup_elem(&mxguard_meta, &key0);
 	if (!meta)
 		return count_pass(MXG_CNT_PASS_NO_CONFIG);
-	now = bpf_ktime_get_boot_ns();
 	v6_prefix = lim->v6_prefix;
 	if (v6_prefix < 32 || v6_prefix > 128)
 		v6_prefix = 64;
 
 	/* allowlist: wins over everything */
-	e = lookup_allow(p, meta, now);
+	e = lookup_allow(p, meta, &clk);
 	if (e) {
-		__sync_fetch_and_add(&e->hits, 1);
+		count_hit(e);
 		return count_pass(MXG_CNT_PASS_ALLOW);
 	}
 
 	/* blocklist, counted by the entry's reason */
-	e = lookup_block(p, meta, v6_prefix, now);
+	e = lookup_block(p, meta, v6_prefix, &clk);
 	if (e) {
 		__u32 reason = e->reason;
 
-		__sync_fetch_and_add(&e->hits, 1);
+		count_hit(e);
 		if (reason >= MXG_REASON_MAX)
 			reason = MXG_REASON_NONE;
 		return count_drop(MXG_CNT_DROP_BLOCK + reason, mode);
@@ -300,21 +300,21 @@ static __always_inline int guard_candidate(struct pkt *p,
 		mask_v6(src_key.addr, p->src, v6_prefix);
 
 	/* per-source token bucket */
-	if (lim->syn_rate && !bucket_admit(&src_key, lim, now))
+	if (lim->syn_rate && !bucket_admit(&src_key, lim, clock_now(&clk)))
 		return count_drop(MXG_CNT_DROP_SYN_RATE, mode);
 
 	/* global SYN budget */
 	if (lim->global_syn_rate &&
-	    !global_admit(MXG_GLOBAL_SYN, now, lim->global_syn_rate,
+	    !global_admit(MXG_GLOBAL_SYN, clock_now(&clk), lim->global_syn_rate,
 			  lim->global_syn_burst))
 		return count_drop(MXG_CNT_DROP_GLOBAL_RATE, mode);
 
 	/* open connections, with one to spare: see conn_admit() */
-	if (lim->conn_limit && !conn_admit(&src_key, lim, now))
+	if (lim->conn_limit && !conn_admit(&src_key, lim, clock_now(&clk)))
 		return count_drop(MXG_CNT_DROP_CONN_LIMIT, mode);
 
 	/* new source: report it, and hold its first SYN if asked to */
-	if (lim->event_rate && report_new_source(p, lim, now) &&
+	if (lim->event_rate && report_new_source(p, lim, clock_now(&clk)) &&
 	    lim->hold_first_syn)
 		return count_drop(MXG_CNT_DROP_HOLD, mode);
 
@@ -332,24 +332,23 @@ static __always_inline int guard_hidden(const struct pkt *p)
 {
 	struct mxg_limits *lim;
 	struct mxg_meta *meta;
+	struct clock clk = {};
 	struct mxg_entry *e;
 	__u32 key0 = 0, v6_prefix;
-	__u64 now;
 
 	lim = bpf_map_lookup_elem(&mxguard_limits, &key0);
 	meta = bpf_map_lookup_elem(&mxguard_meta, &key0);
 	if (!lim || !meta || is_martian(p))
 		return count_pass(MXG_CNT_PASS_EXT_CHAIN);
-	now = bpf_ktime_get_boot_ns();
-	if (lookup_allow(p, meta, now))
+	if (lookup_allow(p, meta, &clk))
 		return count_pass(MXG_CNT_PASS_EXT_CHAIN);
 	v6_prefix = lim->v6_prefix;
 	if (v6_prefix < 32 || v6_prefix > 128)
 		v6_prefix = 64;
-	e = lookup_block(p, meta, v6_prefix, now);
+	e = lookup_block(p, meta, v6_prefix, &clk);
 	if (!e)
 		return count_pass(MXG_CNT_PASS_EXT_CHAIN);
-	__sync_fetch_and_add(&e->hits, 1);
+	count_hit(e);
 	return count_drop(MXG_CNT_DROP_EXT_CHAIN, lim->mode);
 }
 

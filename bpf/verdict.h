@@ -64,9 +64,40 @@ static __always_inline int gcra_admit(__u64 *tat, __u64 now, __u32 rate,
 	return 1;
 }
 
-static __always_inline int entry_live(const struct mxg_entry *e, __u64 now)
+/*
+ * struct clock - CLOCK_BOOTTIME read at most once per packet, and only
+ * when something needs it: the read costs more than a hash lookup (25 ns
+ * against 7 ns, measured on the 2-vCPU VM of docs/bench.md).
+ */
+struct clock {
+	__u64 ns;	/* 0 until read */
+};
+
+static __always_inline __u64 clock_now(struct clock *c)
 {
-	return e->expires_ns == 0 || e->expires_ns > now;
+	if (!c->ns)
+		c->ns = bpf_ktime_get_boot_ns();
+	return c->ns;
+}
+
+static __always_inline int entry_live(const struct mxg_entry *e,
+				      struct clock *clk)
+{
+	return e->expires_ns == 0 || e->expires_ns > clock_now(clk);
+}
+
+/*
+ * count_hit - add one hit to an entry. Exact up to MXG_HITS_EXACT; beyond,
+ * MXG_HITS_SAMPLE at a time with probability 1/MXG_HITS_SAMPLE, so CPUs
+ * flooded by one source do not fight over the entry's cache line on
+ * every packet (measured: 119 ns against 57 ns per packet on two CPUs).
+ */
+static __always_inline void count_hit(struct mxg_entry *e)
+{
+	if (e->hits < MXG_HITS_EXACT)
+		__sync_fetch_and_add(&e->hits, 1);
+	else if ((bpf_get_prandom_u32() & (MXG_HITS_SAMPLE - 1)) == 0)
+		__sync_fetch_and_add(&e->hits, MXG_HITS_SAMPLE);
 }
 
 /*
@@ -77,21 +108,21 @@ static __always_inline int entry_live(const struct mxg_entry *e, __u64 now)
  * times: deeper stacks of expired ranges hide the rest until purged).
  */
 static __always_inline struct mxg_entry *
-lpm_lookup_live(void *map, void *key, __u32 *prefixlen, __u64 now)
+lpm_lookup_live(void *map, void *key, __u32 *prefixlen, struct clock *clk)
 {
 	struct mxg_entry *e = bpf_map_lookup_elem(map, key);
 	int i;
 
 #pragma unroll
 	for (i = 0; i < MXG_LPM_RETRY; i++) {
-		if (!e || entry_live(e, now))
+		if (!e || entry_live(e, clk))
 			return e;
 		if (e->plen == 0 || e->plen > *prefixlen)
 			return NULL;
 		*prefixlen = e->plen - 1;
 		e = bpf_map_lookup_elem(map, key);
 	}
-	return e && entry_live(e, now) ? e : NULL;
+	return e && entry_live(e, clk) ? e : NULL;
 }
 
 #endif /* MXG_BPF_VERDICT_H */

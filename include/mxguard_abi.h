@@ -48,6 +48,14 @@
  */
 #define MXG_LPM_RETRY 4
 
+/*
+ * An entry's hits are counted one by one up to MXG_HITS_EXACT, then by
+ * MXG_HITS_SAMPLE with probability 1/MXG_HITS_SAMPLE: an estimate, so that
+ * CPUs flooded by one source do not all write its entry.
+ */
+#define MXG_HITS_EXACT 1024
+#define MXG_HITS_SAMPLE 16
+
 /* Guarded destination ports; a zero slot is unused. */
 #define MXG_MAX_PORTS 16
 
@@ -123,7 +131,7 @@ struct mxg_addr6 {
 struct mxg_entry {
 	__u64 expires_ns;	/* 0 = never */
 	__u64 added_ns;
-	__u64 hits;		/* SYNs dropped (blocklist) or passed (allowlist) */
+	__u64 hits;		/* SYNs dropped or passed; see MXG_HITS_EXACT */
 	__u32 reason;		/* MXG_REASON_* */
 	__u16 origin;		/* MXG_ORIGIN_* */
 	__u16 plen;		/* prefix length of a trie entry; 0 in a hash */
