@@ -25,7 +25,7 @@
 
 #define CTL_REQUEST_TIMEOUT_MS 1000
 
-/* json_memstream - a JSON writer into a malloc'ed buffer. */
+/* struct json_buf - a JSON writer into a malloc'ed buffer (open_memstream). */
 struct json_buf {
 	struct json j;
 	FILE *f;

@@ -35,7 +35,7 @@ struct evidence {
 };
 
 /*
- * struct src - what the policy knows about one source: an IPv4 address,
+ * struct src - what the policy records about one source: an IPv4 address,
  * or an IPv6 prefix of v6_prefix bits.
  */
 struct src {
