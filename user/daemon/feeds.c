@@ -502,6 +502,16 @@ static int open_ring(struct daemon *d)
 	return err;
 }
 
+int feeds_reopen_events(struct daemon *d)
+{
+	if (d->events) {
+		loop_del(d, ring_buffer__epoll_fd(d->events));
+		ring_buffer__free(d->events);
+		d->events = NULL;
+	}
+	return open_ring(d);
+}
+
 /* --- the feeds as a whole ---------------------------------------------------- */
 
 int feeds_check(struct daemon *d, const struct cfg *cfg, char *err,

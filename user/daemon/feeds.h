@@ -17,6 +17,8 @@ int feeds_check(struct daemon *d, const struct cfg *cfg, char *err,
 int feeds_start(struct daemon *d);
 /* feeds_stop - close them (the ring buffer stays with the guard). */
 void feeds_stop(struct daemon *d);
+/* feeds_reopen_events - follow the ring buffer of newly pinned maps. */
+int feeds_reopen_events(struct daemon *d);
 /* feeds_tick - once a second: poll log files, DNS timers, idle warnings. */
 void feeds_tick(struct daemon *d);
 /* feeds_timeout_ms - how long the loop may sleep, or -1. */

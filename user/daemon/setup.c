@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
+#include "feeds.h"
 #include "loader.h"
 #include "log.h"
 #include "mxguardd.h"
@@ -227,6 +229,89 @@ out_unlock:
 	return err;
 }
 
+/* guard_current - 1 when the pinned maps are the ones d->guard holds open. */
+static int guard_current(struct daemon *d)
+{
+	struct bpf_map_info pinned = {}, held = {};
+	__u32 len = sizeof(pinned), hlen = sizeof(held);
+	char dir[GUARD_DIR_MAX], path[PATH_MAX];
+	int fd, same;
+
+	if (guard_pin_dir(d->guard.ifname, dir, sizeof(dir)))
+		return 1;
+	snprintf(path, sizeof(path), "%s/%s", dir, MXG_MAP_LIMITS);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0;
+	same = !bpf_obj_get_info_by_fd(fd, &pinned, &len) &&
+	       !bpf_obj_get_info_by_fd(d->guard.fd[GM_LIMITS], &held, &hlen) &&
+	       pinned.id == held.id;
+	close(fd);
+	return same;
+}
+
+/* Entries carried from the old maps to the new ones. */
+struct carry {
+	struct guard *to;
+	enum guard_list list;
+	uint64_t now;
+	int n;
+};
+
+static int carry_fn(const struct mxg_prefix *p, const struct mxg_entry *e,
+		    void *arg)
+{
+	struct carry *c = arg;
+	struct mxg_entry cur;
+	int created;
+
+	/* own and configured entries are written again by apply_config() */
+	if (guard_entry_expired(e, c->now) || e->origin == MXG_ORIGIN_SELF ||
+	    e->origin == MXG_ORIGIN_CONFIG)
+		return 0;
+	if (guard_entry_get(c->to, c->list, p, &cur) == 0)
+		return 0;
+	if (guard_entry_put(c->to, c->list, p, e, &created) == 0 && created)
+		c->n++;
+	return 0;
+}
+
+/*
+ * adopt_maps - the pinned maps are no longer the ones the daemon holds
+ * (the guard was detached, or detached and attached again, by hand):
+ * move to the pinned maps, carrying every live ban and allow entry over
+ * from the old ones, which the daemon's descriptors still keep alive.
+ */
+static int adopt_maps(struct daemon *d)
+{
+	struct carry bans = { .list = GUARD_BLOCK, .now = now_boot_ns() };
+	struct carry allows = { .list = GUARD_ALLOW, .now = bans.now };
+	struct guard old = d->guard, fresh;
+	int err;
+
+	err = guard_open(&fresh, old.ifname);
+	if (err) {
+		pr_warn("failed to open the new maps of '%s': %s", old.ifname,
+			strerror(-err));
+		return err;
+	}
+	bans.to = allows.to = &fresh;
+	err = guard_lock(&fresh);
+	if (!err) {
+		guard_walk(&old, GUARD_BLOCK, carry_fn, &bans);
+		guard_walk(&old, GUARD_ALLOW, carry_fn, &allows);
+		guard_unlock(&fresh);
+	}
+	d->guard = fresh;
+	guard_close(&old);
+	err = feeds_reopen_events(d);
+	if (!err)
+		err = apply_config(d);
+	pr_warn("the maps of the guard on %s were replaced while mxguardd runs; carried %d bans and %d allow entries over to the new ones (stop mxguardd to remove the guard)",
+		d->guard.ifname, bans.n, allows.n);
+	return err;
+}
+
 int check_attached(struct daemon *d)
 {
 	struct loader_status st;
@@ -235,26 +320,34 @@ int check_attached(struct daemon *d)
 	static int warned;
 	int err, generic;
 
-	if (loader_status(d->guard.ifname, &st) == 0 && st.attached) {
-		warned = 0;
-		return 0;
-	}
 	if (!if_nametoindex(d->guard.ifname)) {
 		if (!warned++)
 			pr_warn("interface '%s' is gone; the guard will attach again when it is back",
 				d->guard.ifname);
 		return -ENODEV;
 	}
-	loader_options(d, &o, &lim);
-	err = loader_attach(&o, &generic);
-	if (err && err != -EEXIST) {
-		pr_warn("failed to attach the guard to '%s' again: %s",
-			d->guard.ifname, strerror(-err));
-		return err;
+	if (loader_status(d->guard.ifname, &st) == 0 && st.attached &&
+	    guard_current(d)) {
+		warned = 0;
+		return 0;
+	}
+
+	/* attach again: with the pinned maps, or new ones when none are left */
+	if (!st.attached) {
+		loader_options(d, &o, &lim);
+		err = loader_attach(&o, &generic);
+		if (err && err != -EEXIST) {
+			pr_warn("failed to attach the guard to '%s' again: %s",
+				d->guard.ifname, strerror(-err));
+			return err;
+		}
+		if (!err)
+			pr_warn("the guard was not attached to %s; attached it again in %s mode",
+				d->guard.ifname, generic ? "generic" : "native");
 	}
 	warned = 0;
-	pr_warn("the guard was not attached to %s; attached it again in %s mode",
-		d->guard.ifname, generic ? "generic" : "native");
+	if (!guard_current(d))
+		return adopt_maps(d);
 	return 0;
 }
 
