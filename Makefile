@@ -224,7 +224,9 @@ install: all
 	install -m 0644 scripts/bash-completion/mxguard $(DESTDIR)$(COMPLETIONDIR)/mxguard
 	if [ -e scripts/mxguardd.service ]; then \
 		install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/mxguard; \
-		install -m 0644 scripts/mxguardd.service $(DESTDIR)$(UNITDIR)/; \
+		sed 's|/usr/local/sbin|$(SBINDIR)|g' scripts/mxguardd.service \
+			> $(DESTDIR)$(UNITDIR)/mxguardd.service; \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/mxguardd.service; \
 		[ -e $(DESTDIR)$(SYSCONFDIR)/mxguard/mxguard.conf ] || \
 		install -m 0644 scripts/mxguard.conf.example \
 			$(DESTDIR)$(SYSCONFDIR)/mxguard/mxguard.conf; \

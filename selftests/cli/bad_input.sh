@@ -136,7 +136,7 @@ bad 2 "refusing to block 192.0.0.0/15" block add 192.0.0.0/15
 bad 2 "refusing to block 2001:db8::/31" block add 2001:db8::/31
 
 # --- ttl and reason (exit 2) ----------------------------------------------
-bad 2 "invalid ttl '0': expected N[s|m|h|d|w] of at least 1s, or 'never'" block add 198.51.100.9 ttl 0
+bad 2 "invalid ttl '0': expected N[s|m|h|d|w] from 1s to 100 years, or 'never'" block add 198.51.100.9 ttl 0
 bad 2 "invalid ttl '0s'" block add 198.51.100.9 ttl 0s
 bad 2 "invalid ttl '-5'" block add 198.51.100.9 ttl -5
 bad 2 "invalid ttl '5x'" block add 198.51.100.9 ttl 5x

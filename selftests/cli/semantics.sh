@@ -63,7 +63,7 @@ check_eq update_range_keeps_hits "$(entry block 203.0.113.0/24 hits)" 4
 check_eq update_without_ttl_is_never "$(entry block 203.0.113.0/24 expires_sec)" None
 check_eq add_v6_existing "$(add_result block add 2001:db8:1::/64 ttl 2h)" updated
 check_eq update_v6_keeps_hits "$(entry block 2001:db8:1::/64 hits)" 5
-check_eq update_without_reason_is_manual "$(entry block 2001:db8:1::/64 reason)" manual
+check_eq update_without_reason_keeps_reason "$(entry block 2001:db8:1::/64 reason)" protocol
 
 # a /32 inside a banned /24: both stay, and the /32 is the one that decides
 M block add 203.0.113.77 reason auth > /dev/null

@@ -34,9 +34,13 @@ static int ctl_daemon_socket(const char *ifname, char *buf, size_t len)
 	return ctl_socket_path(ifname, buf, len);
 }
 
-/* selected_ifname - -i, or the only guarded interface; NULL on error. */
+/*
+ * selected_ifname - -i, the only guarded interface, or the configuration's
+ * interface; NULL (reported) when none of them tells.
+ */
 static const char *selected_ifname(char *buf)
 {
+	const char *path = opt_config ? opt_config : CFG_DEFAULT_PATH;
 	char names[2][IF_NAMESIZE];
 	int n;
 
@@ -47,10 +51,13 @@ static const char *selected_ifname(char *buf)
 		copy_str(buf, names[0], IF_NAMESIZE);
 		return buf;
 	}
+	if (cfg_peek(path, "interface", buf, IF_NAMESIZE) == 0 && *buf)
+		return buf;
 	if (n > 1)
 		p_err("several interfaces are guarded; choose one with -i IFACE");
 	else
-		p_err("no interface is guarded; give the daemon's interface with -i IFACE");
+		p_err("no interface is guarded and %s sets none; give the daemon's interface with -i IFACE",
+		      path);
 	return NULL;
 }
 
@@ -99,10 +106,15 @@ static int request(uint32_t type, const char *arg, const char *ok_text)
 	int err;
 
 	if (!ifname)
-		return EXIT_USAGE;
+		return EXIT_RUNTIME;
 	err = ctl_daemon_request(ifname, type, arg, &code, &resp);
 	if (err == -ENOENT || err == -ECONNREFUSED) {
-		p_err("mxguardd is not running for '%s' (no control socket)", ifname);
+		char path[108] = "";
+
+		ctl_daemon_socket(ifname, path, sizeof(path));
+		p_err("mxguardd is not running for '%s': nothing answers on '%s'%s",
+		      ifname, path,
+		      opt_config ? "" : " (give its configuration with -c FILE if it sets control_socket)");
 		return EXIT_RUNTIME;
 	}
 	if (err) {

@@ -105,8 +105,13 @@ static int do_limit_set(int argc, char **argv)
 	struct guard g;
 	int ret, err;
 
-	if (argc == 0 || argc % 2) {
+	if (argc == 0) {
 		p_err("expected 'limit set KEY VALUE [KEY VALUE ...]'");
+		return EXIT_USAGE;
+	}
+	if (argc % 2) {
+		p_err("missing VALUE after '%s'; expected 'limit set KEY VALUE [KEY VALUE ...]'",
+		      argv[argc - 1]);
 		return EXIT_USAGE;
 	}
 	/* validate against defaults first, so bad input fails before any I/O */

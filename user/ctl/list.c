@@ -73,7 +73,7 @@ static int parse_req(enum guard_list l, int argc, char **argv,
 			e = parse_duration(val, &r->ttl_sec);
 			if (e || r->ttl_sec == 0) {
 				snprintf(err, errlen,
-					 "invalid ttl '%s': expected N[s|m|h|d|w] of at least 1s, or 'never'",
+					 "invalid ttl '%s': expected N[s|m|h|d|w] from 1s to 100 years, or 'never'",
 					 val);
 				return -EINVAL;
 			}
@@ -138,11 +138,16 @@ static int apply_req(struct guard *g, enum guard_list l,
 
 	if (r->ttl_sec != DURATION_NEVER)
 		e.expires_ns = now + r->ttl_sec * NSEC_PER_SEC;
-	/* an update keeps the hit count and age of a live entry */
+	/*
+	 * An update keeps the hit count and age of a live entry, and its
+	 * reason unless a new one is given; the operator now owns it.
+	 */
 	if (guard_entry_get(g, l, &r->prefix, &old) == 0 &&
 	    !guard_entry_expired(&old, now)) {
 		e.added_ns = old.added_ns;
 		e.hits = old.hits;
+		if (!r->has_reason)
+			e.reason = old.reason;
 		live = 1;
 	}
 	err = guard_entry_put(g, l, &r->prefix, &e, created);
@@ -167,13 +172,18 @@ static int put_error(struct guard *g, enum guard_list l,
 	return EXIT_RUNTIME;
 }
 
-static void print_expiry(uint64_t expires_ns, uint64_t now, char *buf, size_t len)
+/* print_expiry - the time left, exact for export, in two units for people. */
+static void print_expiry(uint64_t expires_ns, uint64_t now, int human,
+			 char *buf, size_t len)
 {
+	uint64_t left = (expires_ns - now + NSEC_PER_SEC - 1) / NSEC_PER_SEC;
+
 	if (!expires_ns)
 		snprintf(buf, len, "never");
+	else if (human)
+		format_duration_human(left, buf, len);
 	else
-		format_duration((expires_ns - now + NSEC_PER_SEC - 1) / NSEC_PER_SEC,
-				buf, len);
+		format_duration(left, buf, len);
 }
 
 /* Own and configured allowlist entries that a new ban would cover. */
@@ -216,10 +226,30 @@ static int check_covers_own(struct guard *g, enum guard_list l,
 		return EXIT_OK;
 	if (guard_walk(g, GUARD_ALLOW, covered_fn, &c) || !c.n)
 		return EXIT_OK;
-	p_err("refusing to block %s, which covers %s%s; those stay allowed, use -f to block the rest anyway",
-	      prefix_format(ban, buf, sizeof(buf)), c.names,
-	      c.n > 3 ? " and more" : "");
+	if (prefix_is_host(ban))
+		p_err("refusing to block %s: it is %s, which stays allowed, so the ban would do nothing",
+		      prefix_format(ban, buf, sizeof(buf)), c.names);
+	else
+		p_err("refusing to block %s, which covers %s%s; those stay allowed, use -f to block the rest anyway",
+		      prefix_format(ban, buf, sizeof(buf)), c.names,
+		      c.n > 3 ? " and more" : "");
 	return EXIT_USAGE;
+}
+
+/* warn_allowed - say when a live allow entry makes a new ban ineffective. */
+static void warn_allowed(struct guard *g, enum guard_list l,
+			 const struct mxg_prefix *ban)
+{
+	char buf[PREFIX_STRLEN], at[PREFIX_STRLEN];
+	struct mxg_prefix matched;
+	struct mxg_entry e;
+
+	if (l != GUARD_BLOCK ||
+	    guard_match(g, GUARD_ALLOW, ban, &matched, &e) != 0)
+		return;
+	p_info("note: %s is inside allowlisted %s (origin %s); the allowlist wins, so this ban drops nothing while that entry lives",
+	       prefix_format(ban, buf, sizeof(buf)),
+	       prefix_format(&matched, at, sizeof(at)), origin_name(e.origin));
 }
 
 static int do_list_add(enum guard_list l, int argc, char **argv)
@@ -243,6 +273,7 @@ static int do_list_add(enum guard_list l, int argc, char **argv)
 	ret = check_covers_own(&g, l, &r.prefix);
 	if (ret)
 		goto out_close;
+	warn_allowed(&g, l, &r.prefix);
 	e = apply_req(&g, l, &r, &created);
 	if (e) {
 		ret = put_error(&g, l, &r.prefix, e);
@@ -475,7 +506,7 @@ static int do_list_list(enum guard_list l, int argc, char **argv)
 			json_end_object(jw);
 			continue;
 		}
-		print_expiry(r->e.expires_ns, s.now, exp, sizeof(exp));
+		print_expiry(r->e.expires_ns, s.now, 1, exp, sizeof(exp));
 		if (l == GUARD_BLOCK)
 			printf("%-43s %-9s %-8s %-9s %llu\n", buf,
 			       reason_name(r->e.reason), exp,
@@ -715,7 +746,7 @@ static int do_list_export(enum guard_list l, int argc, char **argv)
 		prefix_format(&r->prefix, buf, sizeof(buf));
 		len = snprintf(line, sizeof(line), "%s", buf);
 		if (r->e.expires_ns) {
-			print_expiry(r->e.expires_ns, s.now, exp, sizeof(exp));
+			print_expiry(r->e.expires_ns, s.now, 0, exp, sizeof(exp));
 			len += snprintf(line + len, sizeof(line) - len, " ttl %s", exp);
 		}
 		if (l == GUARD_BLOCK)

@@ -225,7 +225,7 @@ static void print_plain(const struct why *w, const char *ifname)
 	printf("%s on %s: %s (%s)\n", prefix_format(&w->addr, buf, sizeof(buf)),
 	       ifname, w->verdict, w->reason);
 	if (w->allowed) {
-		format_duration(w->allow_e.expires_ns ?
+		format_duration_human(w->allow_e.expires_ns ?
 					(w->allow_e.expires_ns - w->now) / NSEC_PER_SEC + 1 :
 					DURATION_NEVER, exp, sizeof(exp));
 		printf("  allowlist: %s (origin %s, expires %s, %llu hits)\n",
@@ -236,7 +236,7 @@ static void print_plain(const struct why *w, const char *ifname)
 		printf("  allowlist: no entry\n");
 	}
 	if (w->blocked) {
-		format_duration(w->block_e.expires_ns ?
+		format_duration_human(w->block_e.expires_ns ?
 					(w->block_e.expires_ns - w->now) / NSEC_PER_SEC + 1 :
 					DURATION_NEVER, exp, sizeof(exp));
 		printf("  blocklist: %s (reason %s, origin %s, expires %s, %llu SYNs dropped)\n",

@@ -254,23 +254,33 @@ static int socket_in_use(const struct sockaddr_un *sun)
 	return used;
 }
 
+int control_check(struct daemon *d, const char *ifname)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+
+	if (d->cfg.control_socket[0])
+		copy_str(d->ctl_path, d->cfg.control_socket, sizeof(d->ctl_path));
+	else if (ctl_socket_path(ifname, d->ctl_path, sizeof(d->ctl_path)))
+		return -ENAMETOOLONG;
+	copy_str(sun.sun_path, d->ctl_path, sizeof(sun.sun_path));
+	if (socket_in_use(&sun)) {
+		pr_warn("another mxguardd answers on '%s'; stop it first", d->ctl_path);
+		return -EADDRINUSE;
+	}
+	return 0;
+}
+
 int control_open(struct daemon *d)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	int fd, err;
 
-	if (d->cfg.control_socket[0])
-		copy_str(d->ctl_path, d->cfg.control_socket, sizeof(d->ctl_path));
-	else if (ctl_socket_path(d->guard.ifname, d->ctl_path, sizeof(d->ctl_path)))
-		return -ENAMETOOLONG;
+	err = control_check(d, d->guard.ifname);
+	if (err)
+		return err;
 	copy_str(sun.sun_path, d->ctl_path, sizeof(sun.sun_path));
-
 	if (mkdir(CTL_SOCKET_DIR, 0700) && errno != EEXIST)
 		pr_warn("failed to create '%s': %s", CTL_SOCKET_DIR, strerror(errno));
-	if (socket_in_use(&sun)) {
-		pr_warn("another mxguardd answers on '%s'; stop it first", d->ctl_path);
-		return -EADDRINUSE;
-	}
 	unlink(d->ctl_path);
 
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);

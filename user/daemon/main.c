@@ -507,6 +507,12 @@ int main(int argc, char **argv)
 		pr_warn("failed to set up the event loop: %s", strerror(-err));
 		return EXIT_RUNTIME;
 	}
+	/* a second daemon for the same interface must not touch the guard */
+	err = control_check(&d, d.ifname_override ? d.ifname_override : d.cfg.interface);
+	if (err) {
+		ret = EXIT_RUNTIME;
+		goto out;
+	}
 	err = setup_guard(&d, &pins_existed);
 	if (err) {
 		ret = err == -ENODEV ? EXIT_RUNTIME : EXIT_BPF;

@@ -170,6 +170,8 @@ int state_save(struct daemon *d);
 int state_load(struct daemon *d, int restore_entries);
 
 /* control.c: the control socket */
+/* control_check - refuse to start when another daemon answers on the socket. */
+int control_check(struct daemon *d, const char *ifname);
 int control_open(struct daemon *d);
 void control_close(struct daemon *d);
 

@@ -196,6 +196,8 @@ static int sync_allowlist(struct daemon *d)
 	err = guard_walk(&d->guard, GUARD_BLOCK, find_covered_fn, &cw);
 	for (i = 0; !err && i < cw.n; i++)
 		guard_entry_del(&d->guard, GUARD_BLOCK, &cw.del[i]);
+	if (!err && cw.n)
+		pr_info("removed %zu bans of sources the allow list now covers", cw.n);
 	free(cw.del);
 	return err;
 }

@@ -41,6 +41,7 @@ void loader_default_limits(struct mxg_limits *lim)
 	lim->syn_burst = 20;
 	lim->v6_prefix = 64;
 	lim->global_syn_burst = 1000;
+	lim->conn_limit = 50;
 	lim->seen_ttl_sec = 3600;
 	lim->ports[0] = 25;
 	lim->ports[1] = 465;
@@ -273,13 +274,10 @@ int loader_attach(const struct loader_opts *o, int *generic)
 	int ifindex, link_fd = -1, err, new_limits, new_meta, prog_fd;
 	int new_dir = 0;
 
+	/* the caller reports a missing interface in its own words */
 	ifindex = if_nametoindex(o->ifname);
-	if (!ifindex) {
-		err = -errno;
-		pr_warn("failed to find interface '%s': %s", o->ifname,
-			strerror(-err));
-		return err;
-	}
+	if (!ifindex)
+		return -errno;
 	err = loader_ensure_bpffs();
 	if (err)
 		return err;

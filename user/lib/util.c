@@ -85,6 +85,31 @@ char *format_duration(uint64_t secs, char *buf, size_t len)
 	return buf;
 }
 
+char *format_duration_human(uint64_t secs, char *buf, size_t len)
+{
+	static const struct {
+		char unit;
+		uint64_t secs;
+	} units[] = { { 'd', 86400 }, { 'h', 3600 }, { 'm', 60 }, { 's', 1 } };
+	size_t i;
+
+	if (secs == DURATION_NEVER) {
+		snprintf(buf, len, "never");
+		return buf;
+	}
+	for (i = 0; i + 1 < ARRAY_SIZE(units) && secs < units[i].secs; i++)
+		;
+	if (i + 1 < ARRAY_SIZE(units) && secs % units[i].secs >= units[i + 1].secs)
+		snprintf(buf, len, "%llu%c%llu%c",
+			 (unsigned long long)(secs / units[i].secs), units[i].unit,
+			 (unsigned long long)(secs % units[i].secs / units[i + 1].secs),
+			 units[i + 1].unit);
+	else
+		snprintf(buf, len, "%llu%c",
+			 (unsigned long long)(secs / units[i].secs), units[i].unit);
+	return buf;
+}
+
 uint64_t now_boot_ns(void)
 {
 	struct timespec ts;

@@ -30,6 +30,12 @@ int parse_duration(const char *s, uint64_t *secs);
 /* format_duration - the shortest exact "N[smhdw]" form, or "never". */
 char *format_duration(uint64_t secs, char *buf, size_t len);
 
+/*
+ * format_duration_human - at most the two largest units, rounded down, for
+ * people: "23h59m", "59m44s", "6d23h", "44s", or "never".
+ */
+char *format_duration_human(uint64_t secs, char *buf, size_t len);
+
 /* now_boot_ns - CLOCK_BOOTTIME, the clock of every time in the maps. */
 uint64_t now_boot_ns(void);
 
