@@ -31,6 +31,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 #include "mxguard_abi.h"
+#include "addr.h"
 #include "maps.h"
 #include "verdict.h"
 #include "conn.h"
@@ -55,57 +56,12 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } mxguard_connsk SEC(".maps");
 
-static __always_inline int key_is_v4(const __u8 *a)
-{
-	int i;
-
-#pragma unroll
-	for (i = 0; i < 10; i++)
-		if (a[i])
-			return 0;
-	return a[10] == 0xff && a[11] == 0xff;
-}
-
-/* key_martian - the rule of the XDP guard's is_martian() on a source key. */
-static __always_inline int key_martian(const __u8 *a)
-{
-	int i;
-
-	if (key_is_v4(a)) {
-		__u8 o1 = a[12];
-
-		return o1 == 0 || o1 == 127 || o1 >= 224 ||
-		       (o1 == 169 && a[13] == 254);
-	}
-	if (a[0] == 0xff || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80))
-		return 1;
-	/* ::, ::1 and IPv4-compatible addresses */
-#pragma unroll
-	for (i = 0; i < 10; i++)
-		if (a[i])
-			return 0;
-	return a[10] == 0 && a[11] == 0;
-}
-
 /* mask_key - clear the bits of an IPv6 key beyond plen, as XDP does. */
 static __always_inline void mask_key(__u8 *a, __u32 plen)
 {
-	__u32 w[4];
-	int i;
-
 	if (plen < 32 || plen > 128)
 		plen = 64;
-	__builtin_memcpy(w, a, 16);
-#pragma unroll
-	for (i = 0; i < 4; i++) {
-		__s32 bits = (__s32)plen - 32 * i;
-
-		if (bits <= 0)
-			w[i] = 0;
-		else if (bits < 32)
-			w[i] &= bpf_htonl(~0U << (32 - bits));
-	}
-	__builtin_memcpy(a, w, 16);
+	mask_v6(a, a, plen);
 }
 
 static __always_inline void key_from_v4(struct mxg_addr6 *key, __u32 a4)
@@ -144,12 +100,12 @@ static __always_inline int sock_key(const struct sock *sk, __u32 v6_prefix,
 	} else if (family == AF_INET6) {
 		BPF_CORE_READ_INTO(&a6, sk, __sk_common.skc_v6_daddr);
 		__builtin_memcpy(key->addr, &a6, 16);
-		if (!key_is_v4(key->addr))
+		if (!addr_is_v4(key->addr))
 			mask_key(key->addr, v6_prefix);
 	} else {
 		return -1;
 	}
-	return key_martian(key->addr) ? -1 : 0;
+	return addr_martian(key->addr, addr_is_v4(key->addr)) ? -1 : 0;
 }
 
 /*
@@ -384,13 +340,13 @@ int conn_lookup(struct bpf_sk_lookup *ctx)
 			       ctx->remote_ip6[2], ctx->remote_ip6[3] };
 
 		__builtin_memcpy(key.addr, w, 16);
-		if (key_is_v4(key.addr))
+		if (addr_is_v4(key.addr))
 			return SK_PASS;	/* mapped source on the wire */
 		mask_key(key.addr, lim->v6_prefix);
 	} else {
 		return SK_PASS;
 	}
-	if (key_martian(key.addr))
+	if (addr_martian(key.addr, addr_is_v4(key.addr)))
 		return SK_PASS;
 	now = bpf_ktime_get_boot_ns();
 	if (allowed(ctx, now))

@@ -17,6 +17,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "mxguard_abi.h"
+#include "addr.h"
 #include "maps.h"
 #include "parse.h"
 #include "verdict.h"
@@ -31,44 +32,8 @@ const volatile __u32 cfg_bench_random_src = 0;
 /* is_martian - a source no real peer can have; never counted or banned. */
 static __always_inline int is_martian(const struct pkt *p)
 {
-	const __u8 *a = p->src;
-	int i;
-
-	if (p->family == 2) {
-		__u8 o1 = a[12];
-
-		return o1 == 0 || o1 == 127 || o1 >= 224 ||
-		       (o1 == 169 && a[13] == 254);
-	}
-	if (a[0] == 0xff || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80))
-		return 1;
-	/* ::, ::1, IPv4-compatible and IPv4-mapped addresses */
-#pragma unroll
-	for (i = 0; i < 10; i++)
-		if (a[i])
-			return 0;
-	return (a[10] == 0 && a[11] == 0) || (a[10] == 0xff && a[11] == 0xff);
+	return addr_martian(p->src, p->family == 2);
 }
-
-/* mask_v6 - copy the first plen bits of src into dst, clearing the rest. */
-static __always_inline void mask_v6(__u8 *dst, const __u8 *src, __u32 plen)
-{
-	__u32 w[4];
-	int i;
-
-	__builtin_memcpy(w, src, 16);
-#pragma unroll
-	for (i = 0; i < 4; i++) {
-		__s32 bits = (__s32)plen - 32 * i;
-
-		if (bits <= 0)
-			w[i] = 0;
-		else if (bits < 32)
-			w[i] &= bpf_htonl(~0U << (32 - bits));
-	}
-	__builtin_memcpy(dst, w, 16);
-}
-
 
 /* lookup_allow - the live allowlist entry covering the source, or NULL. */
 static __always_inline struct mxg_entry *

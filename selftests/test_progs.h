@@ -95,6 +95,14 @@ const char *test__output_dir(void);
 		       ___e ? ___e : "(null)");                             \
 	})
 
+#define ASSERT_STRSTR(haystack, needle, name)                               \
+	({                                                                  \
+		const char *___h = (haystack), *___n = (needle);            \
+		_CHECK(!___h || !strstr(___h, ___n), name,                  \
+		       "got '%s', expected it to contain '%s'",             \
+		       ___h ? ___h : "(null)", ___n);                       \
+	})
+
 #define ASSERT_NULL(ptr, name) _CHECK((ptr) != NULL, name, "unexpected non-NULL")
 #define ASSERT_OK_PTR(ptr, name)                                            \
 	_CHECK((ptr) == NULL, name, "unexpected NULL (errno %d: %s)", errno, \

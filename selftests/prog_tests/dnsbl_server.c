@@ -488,7 +488,7 @@ static void test_error_answers(void)
 		ASSERT_EQ(res.verdict, DNSBL_UNKNOWN, "error_code_unknown");
 		ASSERT_EQ(res.score, 0, "error_code_no_score");
 		ASSERT_EQ(res.zones[0].status, DNSBL_ST_ERROR_CODE, "error_code_status");
-		ASSERT_TRUE(res.zones[0].error && strstr(res.zones[0].error, "127.255.255.254"),
+		ASSERT_STRSTR(res.zones[0].error, "127.255.255.254",
 			    "error_code_named");
 		ASSERT_TRUE(res.ttl <= 60, "error_code_short_ttl");
 	}
@@ -499,7 +499,7 @@ static void test_error_answers(void)
 	if (ASSERT_OK(check(d, "192.0.2.30", &res), "mismatch_check")) {
 		ASSERT_EQ(res.verdict, DNSBL_CLEAN, "mismatch_clean");
 		ASSERT_EQ(res.score, 0, "mismatch_no_score");
-		ASSERT_TRUE(res.zones[0].error && strstr(res.zones[0].error, "127.0.0.50"),
+		ASSERT_STRSTR(res.zones[0].error, "127.0.0.50",
 			    "mismatch_named");
 	}
 	stderr_to(NULL, saved);
@@ -516,7 +516,7 @@ static void test_error_answers(void)
 	dnsbl_health_sync(d);
 	ASSERT_OK(dnsbl_get_zone_stats(d, 0, &zs), "public_stats");
 	ASSERT_EQ(zs.state, DNSBL_ZONE_DISABLED, "public_resolver_disabled");
-	ASSERT_TRUE(zs.reason && strstr(zs.reason, "resolver"), "public_resolver_reason");
+	ASSERT_STRSTR(zs.reason, "resolver", "public_resolver_reason");
 	dnsbl_free(d);
 }
 
@@ -531,10 +531,10 @@ static void test_bad_zones(void)
 	dnsbl_health_sync(d);
 	ASSERT_OK(dnsbl_get_zone_stats(d, 0, &zs), "world_stats");
 	ASSERT_EQ(zs.state, DNSBL_ZONE_DISABLED, "world_disabled");
-	ASSERT_TRUE(zs.reason && strstr(zs.reason, "127.0.0.1 is listed"), "world_reason");
+	ASSERT_STRSTR(zs.reason, "127.0.0.1 is listed", "world_reason");
 	ASSERT_OK(dnsbl_get_zone_stats(d, 1, &zs), "dead_stats");
 	ASSERT_EQ(zs.state, DNSBL_ZONE_DISABLED, "dead_disabled");
-	ASSERT_TRUE(zs.reason && strstr(zs.reason, "127.0.0.2 is not listed"), "dead_reason");
+	ASSERT_STRSTR(zs.reason, "127.0.0.2 is not listed", "dead_reason");
 
 	/* disabled zones are not asked and never list anyone */
 	if (ASSERT_OK(check(d, "192.0.2.250", &res), "disabled_check")) {
@@ -736,7 +736,8 @@ static void test_inflight_cap(void)
 	addr_parse("192.0.2.100", &a, err, sizeof(err));
 	ASSERT_EQ(dnsbl_submit(d, &a, loop_done, &l), -EALREADY, "already_in_flight");
 	ret = dnsbl_next_timeout_ms(d);
-	ASSERT_TRUE(ret >= 0 && ret <= 500, "timer_within_timeout");
+	ASSERT_GE(ret, 0, "timer_not_negative");
+	ASSERT_LE(ret, 500, "timer_within_timeout");
 
 	loop_run(d, &l, 4, 3000);
 	ASSERT_EQ(l.done, 4, "four_callbacks");
@@ -828,7 +829,7 @@ static void test_listing_rate(void)
 	loop_run(d, &l, 120, 2000);
 	ASSERT_OK(dnsbl_get_zone_stats(d, 0, &zs), "stats_after");
 	ASSERT_EQ(zs.state, DNSBL_ZONE_DISABLED, "disabled_after_jump");
-	ASSERT_TRUE(zs.reason && strstr(zs.reason, "list the world"), "jump_reason");
+	ASSERT_STRSTR(zs.reason, "list the world", "jump_reason");
 	ASSERT_EQ(disabled_calls, 1, "zone_callback_called");
 	dnsbl_free(d);
 }

@@ -411,7 +411,7 @@ static void test_verdicts(void)
 	dnsbl_result_score(&r, 3, -1, 60, 3600);
 	ASSERT_EQ(r.score, 0, "mismatch_score");
 	ASSERT_EQ(r.verdict, DNSBL_CLEAN, "mismatch_clean");
-	ASSERT_TRUE(r.zones[0].error && strstr(r.zones[0].error, "127.0.0.50"),
+	ASSERT_STRSTR(r.zones[0].error, "127.0.0.50",
 		    "mismatch_reported");
 
 	/* a timeout of the zone that could reach the threshold: unknown */

@@ -36,7 +36,7 @@ static int ctl_daemon_socket(const char *ifname, char *buf, size_t len)
 
 /*
  * selected_ifname - -i, the only guarded interface, or the configuration's
- * interface; NULL (reported) when none of them tells.
+ * interface; NULL (reported) when none of them names one.
  */
 static const char *selected_ifname(char *buf)
 {
@@ -147,12 +147,17 @@ static int request(uint32_t type, const char *arg, const char *ok_text)
 
 static int do_daemon_status(int argc, char **argv)
 {
+	const char *form = NULL;	/* compact JSON */
+
 	if (argc) {
 		p_err("unexpected '%s': 'daemon status' takes no argument", argv[0]);
 		return EXIT_USAGE;
 	}
-	return request(CTL_STATUS, !json_output ? "text" : pretty_output ? "pretty" : NULL,
-		       NULL);
+	if (!json_output)
+		form = "text";
+	else if (pretty_output)
+		form = "pretty";
+	return request(CTL_STATUS, form, NULL);
 }
 
 static int do_daemon_reload(int argc, char **argv)

@@ -143,9 +143,10 @@ enum evidence_kind {
 };
 
 /*
- * policy_log_event - one event from a log line: counts failures in the
- * find_time window and bans at max_retry; a login clears the count and
- * earns trust. count is the number of occurrences the line stands for.
+ * policy_log_event - apply one event from a log line. Failures are counted
+ * in the find_time window, and max_retry of them ban the source. A login
+ * clears the count and earns trust. count is how many occurrences the line
+ * represents.
  */
 void policy_log_event(struct daemon *d, enum evidence_kind kind,
 		      const struct mxg_prefix *addr, unsigned count,
@@ -170,7 +171,7 @@ int state_save(struct daemon *d);
 int state_load(struct daemon *d, int restore_entries);
 
 /* control.c: the control socket */
-/* control_check - refuse to start when another daemon answers on the socket. */
+/* control_check - fail with -EADDRINUSE when another daemon listens on the socket. */
 int control_check(struct daemon *d, const char *ifname);
 int control_open(struct daemon *d);
 void control_close(struct daemon *d);

@@ -16,7 +16,7 @@
 #include "limits.h"
 #include "util.h"
 
-/* Longest line accepted; a longer one is an error, not a silent cut. */
+/* Maximum line length; a longer line is an error, not a silent cut. */
 #define CFG_LINE_MAX 8192
 
 struct cfg_key;
@@ -668,7 +668,9 @@ void cfg_write_effective(const struct cfg *c, FILE *f)
 		} else if (key->parse == parse_bool) {
 			fputs(*(const int *)((const char *)c + key->off) ? "yes" : "no", f);
 		} else if (key->parse == parse_journal) {
-			fputs(c->journal == 2 ? "stdin" : c->journal ? "yes" : "no", f);
+			static const char *const journal[] = { "no", "yes", "stdin" };
+
+			fputs(journal[c->journal], f);
 		} else if (key->parse == parse_hold) {
 			fputs(c->limits.hold_first_syn ? "yes" : "no", f);
 		} else if (key->parse == parse_u32 || key->parse == parse_size) {

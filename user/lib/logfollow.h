@@ -41,7 +41,7 @@ struct logfollow_stats {
 	int open;		/* the file is open or the command runs */
 };
 
-/* Where reading stopped in one file, to continue after a restart. */
+/* Read position in one file, saved so that a restart continues there. */
 struct logfollow_pos {
 	char path[4096];
 	uint64_t dev;
